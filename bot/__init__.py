@@ -1,0 +1,1 @@
+"""Welkom: the WhatsApp/SMS companion for newcomers and their coordinators."""

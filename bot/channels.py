@@ -1,0 +1,84 @@
+"""Ways out: Twilio (WhatsApp or SMS) or the console, behind one small interface."""
+
+import logging
+import sys
+from dataclasses import dataclass
+from typing import Protocol, TextIO
+
+import requests
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from bot.config import Settings
+from bot.phone import WHATSAPP_PREFIX, Address, masked
+from storage.models import Channel
+
+# Twilio answers these when it is busy or broken; trying again later may work.
+_TRANSIENT_HTTP = {429, 500, 502, 503, 504}
+SEND_TIMEOUT_SECONDS = 15
+
+# The twilio library logs request and response bodies (numbers, texts) at INFO.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Sent:
+    sid: str | None
+    status: str
+
+
+class SendError(Exception):
+    def __init__(self, reason: str, code: int | None = None, transient: bool = False):
+        super().__init__(reason)
+        self.code = code
+        self.transient = transient
+
+
+class MessageChannel(Protocol):
+    def send(self, to: Address, body: str, status_callback: str) -> Sent: ...
+
+
+class ConsoleChannel:
+    """Prints what would be sent; `echo=None` keeps it quiet (the chat prints itself)."""
+
+    def __init__(self, echo: TextIO | None = sys.stdout):
+        self.echo = echo
+
+    def send(self, to: Address, body: str, status_callback: str) -> Sent:
+        if self.echo is not None:
+            print(f"--- {to.channel} to {masked(to.phone)} ---\n{body}\n", file=self.echo, flush=True)
+        return Sent(sid=None, status="sent")
+
+
+class TwilioChannel:
+    def __init__(self, settings: Settings):
+        http = TwilioHttpClient(timeout=SEND_TIMEOUT_SECONDS)
+        self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http)
+        # Lets tests and staging talk to a Twilio-compatible server instead of Twilio.
+        self.client.api.base_url = settings.twilio_api_base_url
+        self.senders = {Channel.WHATSAPP: settings.twilio_whatsapp_from, Channel.SMS: settings.twilio_sms_from}
+
+    def send(self, to: Address, body: str, status_callback: str) -> Sent:
+        sender = self._sender(to.channel)
+        try:
+            message = self.client.messages.create(
+                to=to.twilio, from_=sender, body=body, status_callback=status_callback
+            )
+        except TwilioRestException as error:
+            raise SendError("twilio refused", error.code, error.status in _TRANSIENT_HTTP) from error
+        except requests.RequestException as error:
+            raise SendError(f"network: {type(error).__name__}", transient=True) from error
+        return Sent(sid=message.sid, status=str(message.status or "queued"))
+
+    def _sender(self, channel: str) -> str:
+        sender = self.senders.get(Channel(channel))
+        if not sender:
+            raise SendError(f"no sender number configured for {channel}")
+        if channel == Channel.WHATSAPP and not sender.startswith(WHATSAPP_PREFIX):
+            return f"{WHATSAPP_PREFIX}{sender}"
+        return sender
+
+
+def make_channel(settings: Settings) -> MessageChannel:
+    return TwilioChannel(settings) if settings.messaging_backend == "twilio" else ConsoleChannel()

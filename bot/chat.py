@@ -1,0 +1,94 @@
+"""Chat as a newcomer from a terminal, through the same signed webhook as Twilio.
+
+Works in every mode: the replies are read from the database, whether the job
+ran in this process or in an RQ worker, and whatever channel sent it.
+"""
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import Flask
+from twilio.request_validator import RequestValidator
+
+from bot.phone import Address
+from bot.queue import InProcessJobQueue
+from bot.services import EXTENSION, Services
+from storage import queries
+from storage.db import session_scope
+from storage.models import Message
+
+INBOUND_PATH = "/webhooks/twilio/messages"
+REPLY_TIMEOUT = timedelta(seconds=30)
+# Typing one of these sends a media message instead of text.
+MEDIA_COMMANDS = {"/voice": "audio/ogg", "/photo": "image/jpeg"}
+
+
+class ChatSession:
+    def __init__(self, app: Flask, address: Address):
+        self.app = app
+        self.services: Services = app.extensions[EXTENSION]
+        self.address = address
+        self.client = app.test_client()
+        self.validator = RequestValidator(self.services.settings.webhook_token)
+        self.last_seen = 0
+
+    def say(self, text: str) -> list[str]:
+        """Send one message as the newcomer; return the bot's replies to it."""
+        sid = f"SM{uuid.uuid4().hex}"
+        form = self._form(sid, text)
+        url = f"{self.services.settings.public_base_url}{INBOUND_PATH}"
+        signature = self.validator.compute_signature(url, form)
+        response = self.client.post(INBOUND_PATH, data=form, headers={"X-Twilio-Signature": signature})
+        if response.status_code != 200:
+            raise RuntimeError(f"webhook answered {response.status_code}")
+        return [m.body for m in self._replies_to(sid)]
+
+    def _form(self, sid: str, text: str) -> dict[str, str]:
+        sender = (
+            self.services.settings.twilio_whatsapp_from or self.services.settings.twilio_sms_from or "+3197000000000"
+        )
+        form = {"MessageSid": sid, "From": self.address.twilio, "To": sender, "Body": text, "NumMedia": "0"}
+        if text.strip() in MEDIA_COMMANDS:
+            form.update(
+                Body="",
+                NumMedia="1",
+                MediaUrl0="https://example.invalid/media/1",
+                MediaContentType0=MEDIA_COMMANDS[text.strip()],
+            )
+        return form
+
+    def _replies_to(self, sid: str) -> list[Message]:
+        deadline = time.monotonic() + REPLY_TIMEOUT.total_seconds()
+        if isinstance(self.services.queue, InProcessJobQueue):
+            self.services.queue.join()
+        while time.monotonic() < deadline:
+            replies = self._poll(sid)
+            if replies is not None:
+                return replies
+            time.sleep(0.1)
+        raise TimeoutError("no reply in time: is a worker running?")
+
+    def _poll(self, sid: str) -> list[Message] | None:
+        """The new outbound messages, once the inbound one is handled and they left."""
+        with session_scope(self.services.db) as db:
+            inbound = queries.message_by_sid(db, sid)
+            if inbound is None or inbound.processed_at is None:
+                return None
+            replies = queries.outbound_after(db, inbound.participant_id, max(self.last_seen, inbound.id))
+            if any(m.status in (queries.PENDING, queries.SENDING) for m in replies):
+                return None
+        if replies:
+            self.last_seen = replies[-1].id
+        return list(replies)
+
+
+def run_chat(session: ChatSession, read: Callable[[], str], write: Callable[[str], None]) -> None:
+    while True:
+        try:
+            line = read()
+        except (EOFError, KeyboardInterrupt):
+            return
+        for body in session.say(line):
+            write(f"\n{body}\n")

@@ -1,0 +1,118 @@
+"""`flask --app app bot ...`: the operator's commands."""
+
+import logging
+import threading
+from datetime import UTC, datetime
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from bot.services import EXTENSION, Services
+from storage.migrate import upgrade
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def _services() -> Services:
+    return current_app.extensions[EXTENSION]
+
+
+@click.group()
+def bot() -> None:
+    """Run and look after the Welkom bot."""
+
+
+@bot.command()
+@with_appcontext
+def migrate() -> None:
+    """Bring the database to the newest schema."""
+    upgrade(_services().settings.database_url)
+    click.echo("database is up to date")
+
+
+@bot.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve(host: str, port: int) -> None:
+    """Migrate, then serve the webhooks (with jobs and the dispatcher in-process when embedded)."""
+    from waitress import serve as waitress_serve
+
+    services = _services()
+    upgrade(services.settings.database_url)
+    if services.settings.embedded:
+        _start_embedded_dispatcher(current_app._get_current_object())
+        click.echo("embedded mode: jobs and the dispatcher run in this process")
+    click.echo(f"Welkom listens on http://{host}:{port} (webhooks under /webhooks/twilio)")
+    waitress_serve(current_app._get_current_object(), host=host, port=port)
+
+
+def _start_embedded_dispatcher(app) -> None:
+    from bot import dispatcher
+
+    def loop() -> None:
+        stop = threading.Event()
+        while not stop.wait(dispatcher.TICK_SECONDS):
+            try:
+                with app.app_context():
+                    dispatcher.tick(app.extensions[EXTENSION], utcnow())
+            except Exception:
+                log.exception("dispatcher tick failed; next tick tries again")
+
+    threading.Thread(target=loop, name="welkom-dispatcher", daemon=True).start()
+
+
+@bot.command()
+@click.option("--now", "now_text", help="Run as of this time (ISO 8601 with offset).")
+@with_appcontext
+def dispatch(now_text: str | None) -> None:
+    """Run one dispatcher tick: enqueue every job that is due."""
+    from bot import dispatcher
+
+    now = _parse_now(now_text) if now_text else utcnow()
+    counts = dispatcher.tick(_services(), now)
+    _wait_for_embedded_jobs()
+    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+
+
+def _parse_now(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter(f"not an ISO 8601 time: {text}", param_hint="--now") from error
+    if moment.tzinfo is None:
+        raise click.BadParameter("give an offset, e.g. 2026-12-01T08:00:00+01:00", param_hint="--now")
+    return moment.astimezone(UTC)
+
+
+@bot.command()
+@click.option("--phone", required=True, help="The newcomer's number, e.g. +31612345678.")
+@click.option("--channel", type=click.Choice(["whatsapp", "sms"]), default="whatsapp", show_default=True)
+@with_appcontext
+def chat(phone: str, channel: str) -> None:
+    """Type as a newcomer; the bot's replies are printed. Ctrl-D ends."""
+    from bot.channels import ConsoleChannel
+    from bot.chat import ChatSession, run_chat
+    from bot.phone import Address, InvalidPhone, to_e164
+    from storage.models import Channel
+
+    services = _services()
+    try:
+        address = Address(to_e164(phone), Channel(channel))
+    except InvalidPhone as error:
+        raise click.BadParameter(str(error), param_hint="--phone") from error
+    upgrade(services.settings.database_url)
+    if isinstance(services.channel, ConsoleChannel):
+        services.channel.echo = None  # the chat prints the replies itself
+    session = ChatSession(current_app._get_current_object(), address)
+    click.echo("Type as the newcomer (/voice or /photo sends media). Ctrl-D ends.")
+    run_chat(session, read=lambda: input("> "), write=click.echo)
+
+
+def _wait_for_embedded_jobs() -> None:
+    from bot.queue import InProcessJobQueue
+
+    if isinstance(_services().queue, InProcessJobQueue):
+        _services().queue.join()

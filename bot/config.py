@@ -1,0 +1,125 @@
+"""Settings, read from the environment (and an optional .env) in this one place.
+
+A bad value stops start-up with a ConfigError that names the variable.
+"""
+
+import logging
+import os
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+TWILIO_API_DEFAULT = "https://api.twilio.com"
+_ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
+BACKENDS = ("twilio", "console")
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot work; the message starts with its variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    redis_url: str | None
+    messaging_backend: str
+    twilio_account_sid: str | None
+    twilio_auth_token: str | None
+    twilio_whatsapp_from: str | None
+    twilio_sms_from: str | None
+    twilio_api_base_url: str
+    public_base_url: str
+    secret_key: str
+    flows_dir: Path = ROOT / "flows"
+    translations_dir: Path = ROOT / "translations"
+
+    @property
+    def embedded(self) -> bool:
+        """No Redis: jobs run in this process."""
+        return self.redis_url is None
+
+    @property
+    def webhook_token(self) -> str:
+        """The key that signs Twilio webhooks: Twilio's auth token, or ours in console mode."""
+        return self.twilio_auth_token or self.secret_key
+
+
+def load_settings(overrides: Mapping[str, str] | None = None, env_file: Path | None = None) -> Settings:
+    """Settings from `.env`, then the environment, then `overrides` (later wins)."""
+    values: dict[str, str | None] = dict(dotenv_values(env_file or ROOT / ".env"))
+    values.update(os.environ)
+    values.update(overrides or {})
+    return _validated({key: value.strip() for key, value in values.items() if value and value.strip()})
+
+
+def _validated(env: dict[str, str]) -> Settings:
+    sid, token = env.get("TWILIO_ACCOUNT_SID"), env.get("TWILIO_AUTH_TOKEN")
+    backend = env.get("MESSAGING_BACKEND") or ("twilio" if sid and token else "console")
+    if backend not in BACKENDS:
+        raise ConfigError(f"MESSAGING_BACKEND: must be one of {', '.join(BACKENDS)}, not '{backend}'")
+    if backend == "twilio":
+        _check_twilio(env)
+    return Settings(
+        database_url=_database_url(env.get("DATABASE_URL")),
+        redis_url=_redis_url(env.get("REDIS_URL")),
+        messaging_backend=backend,
+        twilio_account_sid=sid,
+        twilio_auth_token=token,
+        twilio_whatsapp_from=env.get("TWILIO_WHATSAPP_FROM"),
+        twilio_sms_from=env.get("TWILIO_SMS_FROM"),
+        twilio_api_base_url=_http_url("TWILIO_API_BASE_URL", env.get("TWILIO_API_BASE_URL", TWILIO_API_DEFAULT)),
+        public_base_url=_http_url("PUBLIC_BASE_URL", env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")),
+        secret_key=env.get("SECRET_KEY") or _temporary_secret(),
+    )
+
+
+def _check_twilio(env: dict[str, str]) -> None:
+    sid = env.get("TWILIO_ACCOUNT_SID", "")
+    if not _ACCOUNT_SID.match(sid):
+        raise ConfigError("TWILIO_ACCOUNT_SID: must be 'AC' followed by 32 hexadecimal characters")
+    if not env.get("TWILIO_AUTH_TOKEN"):
+        raise ConfigError("TWILIO_AUTH_TOKEN: is required when MESSAGING_BACKEND is twilio")
+    if not (env.get("TWILIO_WHATSAPP_FROM") or env.get("TWILIO_SMS_FROM")):
+        raise ConfigError("TWILIO_WHATSAPP_FROM: set it or TWILIO_SMS_FROM to send through Twilio")
+
+
+def _database_url(value: str | None) -> str:
+    if not value:
+        return f"sqlite:///{ROOT / 'instance' / 'welkom.db'}"
+    # Hosting platforms hand out 'postgres://'; SQLAlchemy wants a driver name.
+    value = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", value)
+    try:
+        backend = make_url(value).get_backend_name()
+    except ArgumentError as error:
+        raise ConfigError(f"DATABASE_URL: not a database URL ({error})") from error
+    if backend not in ("sqlite", "postgresql"):
+        raise ConfigError(f"DATABASE_URL: only sqlite and postgresql are supported, not '{backend}'")
+    return value
+
+
+def _redis_url(value: str | None) -> str | None:
+    if value and urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError("REDIS_URL: must start with redis://, rediss:// or unix://")
+    return value
+
+
+def _http_url(name: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{name}: must be an http(s) URL, not '{value}'")
+    return value.rstrip("/")
+
+
+def _temporary_secret() -> str:
+    log.warning("SECRET_KEY is not set; using a temporary key for this process")
+    return secrets.token_urlsafe(32)

@@ -1,0 +1,13 @@
+"""RQ cron configuration: `rq cron bot.cron --url $REDIS_URL` runs the dispatcher tick.
+
+Embedded mode (no Redis) runs the same tick from a thread in `flask bot serve`.
+"""
+
+from rq import cron
+
+from bot.dispatcher import TICK_SECONDS
+from bot.jobs import dispatch
+from bot.queue import QUEUE_NAME
+
+# The tick only enqueues; a tick that outlives its interval is a sign of trouble.
+cron.register(dispatch, QUEUE_NAME, interval=TICK_SECONDS, job_timeout=TICK_SECONDS * 2)

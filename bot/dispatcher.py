@@ -1,0 +1,33 @@
+"""The periodic tick: finds due work in the database and enqueues its jobs.
+
+Because the work lives in rows, losing Redis or restarting loses nothing: the
+next tick finds it again.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from bot import jobs
+from bot.services import Services
+from storage import queries
+from storage.db import session_scope
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 30
+# An inbound message still unhandled after this long lost its job (crash, lost queue).
+STALE_INBOUND = timedelta(minutes=2)
+
+
+def tick(services: Services, now: datetime) -> dict[str, int]:
+    with session_scope(services.db) as db:
+        retries = queries.due_retries(db, now)
+        stale = queries.unprocessed_inbound(db, now - STALE_INBOUND)
+    for message_id in retries:
+        services.queue.enqueue(jobs.send_message, message_id)
+    for message_id in stale:
+        services.queue.enqueue(jobs.handle_inbound, message_id)
+    counts = {"retries": len(retries), "stale_inbound": len(stale)}
+    if any(counts.values()):
+        log.info("dispatch: %s", counts)
+    return counts

@@ -1,0 +1,46 @@
+"""Understanding a short answer: a number, a digit emoji, or a word.
+
+People answer "3", "3️⃣", "٣" (Arabic-Indic), "۳" (Persian), "3." or the word
+itself in any case, with or without accents and invisible direction marks.
+"""
+
+import re
+import unicodedata
+
+_KEYCAP = "\u20e3"
+# Joiners, direction marks/isolates, variation selectors, BOM: invisible, never meaningful here.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufe00-\ufe0f\ufeff\u00ad\u061c]")
+_PUNCTUATION = re.compile(r"[\s\.\,\!\?\)\(\:\;\-\'\"\u060c\u061f\u06d4]+")
+
+
+def normalize(text: str) -> str:
+    """Fold case, accents, Arabic diacritics and invisible marks away."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = _INVISIBLE.sub("", text).casefold()
+    return _PUNCTUATION.sub(" ", text).strip()
+
+
+def parse_number(text: str) -> int | None:
+    """The number a short answer names, in any script's digits, or None."""
+    cleaned = _INVISIBLE.sub("", text).replace(_KEYCAP, "").strip().rstrip(".)")
+    if not cleaned or len(cleaned) > 3 or not all(ch.isdecimal() for ch in cleaned):
+        return None
+    return int("".join(str(unicodedata.decimal(ch)) for ch in cleaned))
+
+
+def match_choice(text: str, payload: str | None, choices: dict[str, tuple[int, frozenset[str]]]) -> str | None:
+    """The id of the choice an answer picks, or None.
+
+    `choices` maps a choice id to its number and the normalised words naming it.
+    A WhatsApp button payload is the choice id itself.
+    """
+    if payload and payload in choices:
+        return payload
+    number = parse_number(text)
+    if number is not None:
+        return next((cid for cid, (n, _) in choices.items() if n == number), None)
+    answer = normalize(text)
+    if not answer:
+        return None
+    return next((cid for cid, (_, words) in choices.items() if answer in words), None)

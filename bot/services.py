@@ -1,0 +1,62 @@
+"""The parts one running bot shares: settings, database, texts, flows, queue, channel."""
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import Engine
+
+from bot.channels import MessageChannel, make_channel
+from bot.config import Settings
+from bot.flow.loader import load_flows
+from bot.flow.model import Flow
+from bot.i18n import Catalogs
+from bot.queue import InProcessJobQueue, JobQueue, RedisJobQueue
+from storage.db import make_engine
+
+EXTENSION = "welkom"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Engine
+    catalogs: Catalogs
+    flows: dict[str, Flow]
+    queue: JobQueue
+    channel: MessageChannel
+
+    @property
+    def status_callback_url(self) -> str:
+        return f"{self.settings.public_base_url}/webhooks/twilio/status"
+
+
+def build_services(settings: Settings, app: Flask) -> Services:
+    catalogs = Catalogs.load(settings.translations_dir)
+    job_queue = InProcessJobQueue(app) if settings.embedded else RedisJobQueue(settings.redis_url)
+    return Services(
+        settings=settings,
+        db=make_engine(settings.database_url),
+        catalogs=catalogs,
+        flows=load_flows(settings.flows_dir, catalogs),
+        queue=job_queue,
+        channel=make_channel(settings),
+    )
+
+
+_worker_app: Flask | None = None
+
+
+def current_services() -> Services:
+    """The services of the app in context, or of one built from the environment.
+
+    RQ workers run jobs outside any Flask app; they build one per process, lazily,
+    so importing the job module never does any work.
+    """
+    global _worker_app
+    if has_app_context():
+        return current_app.extensions[EXTENSION]
+    if _worker_app is None:
+        from app import create_app
+
+        _worker_app = create_app()
+    return _worker_app.extensions[EXTENSION]

@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, query helpers and Alembic migrations."""

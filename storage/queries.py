@@ -1,0 +1,196 @@
+"""Query helpers. Each takes the session, so callers own the transaction."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, select
+
+from storage.models import Direction, FlowSession, Message, Participant
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """An inbound message as Twilio described it."""
+
+    sid: str
+    channel: str
+    body: str
+    button_payload: str | None = None
+    media: list[dict] = field(default_factory=list)
+
+
+# Outbound life cycle. Twilio's own statuses follow 'sending'; callbacks can
+# arrive out of order, so a status never moves back to a lower rank.
+PENDING, SENDING, RETRYING, FAILED = "pending", "sending", "retrying", "failed"
+RECEIVED = "received"
+_STATUS_RANK = {
+    PENDING: 0,
+    RETRYING: 1,
+    SENDING: 2,
+    "accepted": 3,
+    "scheduled": 3,
+    "queued": 4,
+    "sent": 5,
+    "delivered": 6,
+    "read": 7,
+    FAILED: 8,
+    "undelivered": 8,
+    "canceled": 8,
+}
+
+
+def _insert_ignoring_conflict(session: Session, model: type[SQLModel], values: dict, key: str) -> bool:
+    """INSERT that does nothing when a row with the same unique `key` exists.
+
+    Webhooks may arrive twice at once (Twilio retries); a plain select-then-insert
+    would race, so the database decides.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
+    return session.execute(statement).rowcount == 1
+
+
+def participant_by_phone(session: Session, phone: str) -> Participant | None:
+    return session.exec(select(Participant).where(Participant.phone == phone)).first()
+
+
+def get_or_create_participant(session: Session, phone: str, channel: str, now: datetime) -> Participant:
+    values = {"phone": phone, "channel": channel, "created_at": now}
+    _insert_ignoring_conflict(session, Participant, values, "phone")
+    participant = participant_by_phone(session, phone)
+    assert participant is not None
+    return participant
+
+
+def record_inbound(session: Session, participant: Participant, inbound: Inbound, now: datetime) -> tuple[Message, bool]:
+    """Store an inbound message once per Twilio SID; returns (message, is_new)."""
+    values: dict[str, Any] = {
+        "participant_id": participant.id,
+        "direction": Direction.INBOUND,
+        "channel": inbound.channel,
+        "body": inbound.body,
+        "button_payload": inbound.button_payload,
+        "num_media": len(inbound.media),
+        "media": inbound.media,
+        "twilio_sid": inbound.sid,
+        "status": RECEIVED,
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    is_new = _insert_ignoring_conflict(session, Message, values, "twilio_sid")
+    message = message_by_sid(session, inbound.sid)
+    assert message is not None
+    # People move between SMS and WhatsApp; answer on the channel they last used.
+    participant.channel = inbound.channel
+    participant.last_inbound_at = max(filter(None, [participant.last_inbound_at, now]))
+    session.add(participant)
+    return message, is_new
+
+
+def message_by_sid(session: Session, sid: str) -> Message | None:
+    return session.exec(select(Message).where(Message.twilio_sid == sid)).first()
+
+
+def claim_inbound(session: Session, message_id: int, now: datetime) -> Message | None:
+    """Mark an inbound message handled; None when another run already did.
+
+    The conditional UPDATE takes the row (PostgreSQL) or the write lock (SQLite)
+    until commit, so a second run of the same job waits and then finds it done.
+    A failed run rolls back and leaves the message for the sweeper.
+    """
+    result = session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.direction == Direction.INBOUND, Message.processed_at.is_(None))
+        .values(processed_at=now, updated_at=now)
+    )
+    return session.get(Message, message_id) if result.rowcount == 1 else None
+
+
+def add_outbound(session: Session, participant: Participant, body: str, now: datetime) -> Message:
+    message = Message(
+        participant_id=participant.id,
+        direction=Direction.OUTBOUND,
+        channel=participant.channel,
+        body=body,
+        status=PENDING,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def claim_outbound(session: Session, message_id: int, now: datetime) -> bool:
+    """Move a sendable message to 'sending'; only one caller ever wins."""
+    result = session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.status.in_([PENDING, RETRYING]))
+        .values(status=SENDING, attempts=Message.attempts + 1, updated_at=now)
+    )
+    return result.rowcount == 1
+
+
+def apply_status(message: Message, status: str, error_code: int | None, now: datetime) -> bool:
+    """Set a newer status on a message; returns False when it would move backwards."""
+    if _STATUS_RANK.get(status, 5) < _STATUS_RANK.get(message.status, 0):
+        return False
+    message.status = status
+    if error_code is not None:
+        message.error_code = error_code
+    message.updated_at = now
+    return True
+
+
+def due_retries(session: Session, now: datetime, limit: int = 100) -> Sequence[int]:
+    statement = (
+        select(Message.id)
+        .where(Message.status == RETRYING, Message.next_attempt_at <= now)
+        .order_by(Message.next_attempt_at)
+        .limit(limit)
+    )
+    return session.exec(statement).all()
+
+
+def unprocessed_inbound(session: Session, older_than: datetime, limit: int = 100) -> Sequence[int]:
+    """Inbound messages stored but never handled, e.g. after a crash or lost job."""
+    statement = (
+        select(Message.id)
+        .where(Message.direction == Direction.INBOUND, Message.processed_at.is_(None))
+        .where(Message.created_at <= older_than)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return session.exec(statement).all()
+
+
+def outbound_after(session: Session, participant_id: int, after_id: int) -> Sequence[Message]:
+    statement = (
+        select(Message)
+        .where(Message.participant_id == participant_id, Message.direction == Direction.OUTBOUND)
+        .where(Message.id > after_id)
+        .order_by(Message.id)
+    )
+    return session.exec(statement).all()
+
+
+def flow_session_of(session: Session, participant_id: int) -> FlowSession | None:
+    return session.exec(select(FlowSession).where(FlowSession.participant_id == participant_id)).first()
+
+
+def save_flow_session(session: Session, participant_id: int, flow_id: str, state: dict, now: datetime) -> None:
+    row = flow_session_of(session, participant_id) or FlowSession(participant_id=participant_id, flow_id=flow_id)
+    row.flow_id, row.state, row.updated_at = flow_id, state, now
+    session.add(row)
+
+
+def end_flow_session(session: Session, participant_id: int) -> None:
+    row = flow_session_of(session, participant_id)
+    if row is not None:
+        session.delete(row)
