@@ -52,7 +52,8 @@ def _insert_ignoring_conflict(session: Session, model: type[SQLModel], values: d
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
-    return session.execute(statement).rowcount == 1
+    # RETURNING tells whether a row went in; rowcount is -1 on PostgreSQL here.
+    return session.execute(statement.returning(model.id)).first() is not None
 
 
 def participant_by_phone(session: Session, phone: str) -> Participant | None:

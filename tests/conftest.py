@@ -1,0 +1,77 @@
+"""Fixtures: an app on a fresh SQLite file, its test client, and a signed poster."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from app import create_app
+from bot.services import EXTENSION, Services
+from storage.migrate import upgrade
+from tests.support.twilio import sign
+
+PUBLIC_BASE_URL = "https://welkom.example.org"
+SECRET = "test-secret-key"
+# Every variable the app reads, emptied so a developer's shell or .env cannot leak in.
+CLEAN_ENV = {
+    name: ""
+    for name in (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "MESSAGING_BACKEND",
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_WHATSAPP_FROM",
+        "TWILIO_SMS_FROM",
+        "TWILIO_API_BASE_URL",
+        "PUBLIC_BASE_URL",
+        "SECRET_KEY",
+    )
+}
+
+
+def make_app(tmp_path: Path, **overrides: str) -> Flask:
+    config = {
+        **CLEAN_ENV,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'welkom.db'}",
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "SECRET_KEY": SECRET,
+        **overrides,
+    }
+    app = create_app(config)
+    upgrade(app.extensions[EXTENSION].settings.database_url)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = make_app(tmp_path)
+    app.extensions[EXTENSION].channel.echo = None
+    yield app
+    app.extensions[EXTENSION].db.dispose()
+
+
+@pytest.fixture
+def services(app: Flask) -> Services:
+    return app.extensions[EXTENSION]
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def signed_post(client: FlaskClient, services: Services) -> Callable[[str, dict[str, str]], TestResponse]:
+    """POST a form signed as Twilio would, then wait for the in-process jobs."""
+
+    def post(path: str, form: dict[str, str]) -> TestResponse:
+        signature = sign(services.settings.webhook_token, PUBLIC_BASE_URL + path, form)
+        response = client.post(path, data=form, headers={"X-Twilio-Signature": signature})
+        services.queue.join()
+        return response
+
+    return post

@@ -1,0 +1,90 @@
+"""The catalogs: complete in every language, placeholders intact, rendered in order."""
+
+import re
+import string
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot.config import ROOT
+from bot.flow.events import Option, SendMessage, TextRef
+from bot.i18n import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES, Catalogs, render
+
+CATALOGS = Catalogs.load(ROOT / "translations")
+SOURCE_KEYS = sorted(CATALOGS.keys(SOURCE_LANGUAGE))
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_supported_language_has_a_catalog() -> None:
+    assert CATALOGS.languages == SUPPORTED_LANGUAGES
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_catalog_is_complete_and_keeps_placeholders(language: str) -> None:
+    missing = [key for key in SOURCE_KEYS if not CATALOGS.has(language, key)]
+    assert not missing, f"{language} lacks {missing}"
+    for key in SOURCE_KEYS:
+        source, translated = CATALOGS.text(SOURCE_LANGUAGE, key), CATALOGS.text(language, key)
+        assert placeholders(translated) == placeholders(source), f"{language} {key}"
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_catalog_has_no_fuzzy_or_untranslated_entries(language: str) -> None:
+    with (ROOT / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    problems = [m.id for m in catalog if m.id and (m.fuzzy or not m.string)]
+    assert not problems
+
+
+def test_template_lists_every_key() -> None:
+    with (ROOT / "translations" / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    assert sorted(m.id for m in template if m.id) == SOURCE_KEYS
+
+
+def test_each_language_names_itself_in_its_own_script() -> None:
+    names = {lang: CATALOGS.text(lang, "language.self_name") for lang in SUPPORTED_LANGUAGES}
+    assert names == {
+        "nl": "Nederlands",
+        "en": "English",
+        "ar": "العربية",
+        "fa": "فارسی/دری",
+        "ps": "پښتو",
+        "ti": "ትግርኛ",
+        "so": "Soomaali",
+        "uk": "Українська",
+        "tr": "Türkçe",
+    }
+
+
+def test_no_python_module_holds_a_catalog_text() -> None:
+    """User-facing texts live in translations/, not in code."""
+    texts = {CATALOGS.text(lang, key) for lang in SUPPORTED_LANGUAGES for key in SOURCE_KEYS}
+    long_texts = {t for t in texts if len(t) > 12}
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in ROOT.glob("bot/**/*.py"))
+    assert not [t for t in long_texts if t in sources]
+
+
+def test_render_puts_texts_per_language_then_numbered_options() -> None:
+    message = SendMessage(
+        texts=(TextRef("input.not_understood"), TextRef("language.choose")),
+        languages=("nl", "en"),
+        options=(
+            Option(1, TextRef("language.self_name", language="ar")),
+            Option(2, TextRef("language.self_name", language="ti")),
+        ),
+    )
+    lines = render(CATALOGS, message).split("\n")
+    assert lines[0] == CATALOGS.text("nl", "input.not_understood")
+    assert lines[1] == CATALOGS.text("nl", "language.choose")
+    assert lines[3] == CATALOGS.text("en", "input.not_understood")
+    assert lines[-2:] == ["1. العربية", "2. ትግርኛ"]
+
+
+def test_params_fill_placeholders_and_missing_texts_fall_back_to_dutch() -> None:
+    catalogs = Catalogs({"nl": {"greet": "Hallo {name}!"}, "ar": {}})
+    assert catalogs.text("ar", "greet", {"name": "Amal"}) == "Hallo Amal!"
+    assert re.fullmatch(r"Hallo \w+!", catalogs.text("nl", "greet", {"name": "Amal"}))
