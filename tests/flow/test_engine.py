@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.config import ROOT
 from bot.flow import engine
 from bot.flow.events import FlowEnded, LanguageChosen, SendMessage
 from bot.flow.loader import load_flows
 from bot.flow.model import Flow, Input, Session
 from bot.i18n import Catalogs
-from bot.config import ROOT
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 CASES = yaml.safe_load((Path(__file__).parent / "cases_welkom.yaml").read_text(encoding="utf-8"))
