@@ -77,7 +77,7 @@ class ChatSession:
             if inbound is None or inbound.processed_at is None:
                 return None
             replies = queries.outbound_after(db, inbound.participant_id, max(self.last_seen, inbound.id))
-            if any(m.status in (queries.PENDING, queries.SENDING) for m in replies):
+            if any(m.status in (queries.PENDING, queries.SUBMITTING) for m in replies):
                 return None
         if replies:
             self.last_seen = replies[-1].id

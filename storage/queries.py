@@ -23,17 +23,19 @@ class Inbound:
     media: list[dict] = field(default_factory=list)
 
 
-# Outbound life cycle. Twilio's own statuses follow 'sending'; callbacks can
-# arrive out of order, so a status never moves back to a lower rank.
-PENDING, SENDING, RETRYING, FAILED = "pending", "sending", "retrying", "failed"
+# Outbound life cycle: ours (pending, retrying, submitting) until Twilio takes the
+# message, then Twilio's own. Callbacks can arrive out of order, so a status never
+# moves back to a lower rank.
+PENDING, SUBMITTING, RETRYING, FAILED = "pending", "submitting", "retrying", "failed"
 RECEIVED = "received"
 _STATUS_RANK = {
     PENDING: 0,
     RETRYING: 1,
-    SENDING: 2,
+    SUBMITTING: 2,
     "accepted": 3,
     "scheduled": 3,
     "queued": 4,
+    "sending": 4,
     "sent": 5,
     "delivered": 6,
     "read": 7,
@@ -129,11 +131,11 @@ def add_outbound(session: Session, participant: Participant, body: str, now: dat
 
 
 def claim_outbound(session: Session, message_id: int, now: datetime) -> bool:
-    """Move a sendable message to 'sending'; only one caller ever wins."""
+    """Move a sendable message to 'submitting'; only one caller ever wins."""
     result = session.execute(
         update(Message)
         .where(Message.id == message_id, Message.status.in_([PENDING, RETRYING]))
-        .values(status=SENDING, attempts=Message.attempts + 1, updated_at=now)
+        .values(status=SUBMITTING, attempts=Message.attempts + 1, updated_at=now)
     )
     return result.rowcount == 1
 

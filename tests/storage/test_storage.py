@@ -149,7 +149,7 @@ def test_concurrent_claims_of_one_outbound_message_have_one_winner(engine: Engin
     assert sorted(wins) == [False, False, False, True]
     with session_scope(engine) as db:
         message = db.get(Message, message_id)
-        assert message.status == queries.SENDING and message.attempts == 1
+        assert message.status == queries.SUBMITTING and message.attempts == 1
 
 
 def test_status_never_moves_backwards(engine: Engine) -> None:

@@ -1,0 +1,57 @@
+"""Stoplight Prism serving Twilio's own OpenAPI spec: a mock that validates every request."""
+
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from bot.config import ROOT
+from tests.support.http import free_port
+from tests.support.services import IN_CI
+
+PRISM = ROOT / ".tools" / "node_modules" / ".bin" / "prism"
+SPEC = ROOT.parent / "shared" / "twilio-openapi" / "twilio_api_v2010.json"
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} (scripts/test.sh installs Prism; CI must run these tests)")
+    pytest.skip(f"{what} (run scripts/test.sh once to install it)")
+
+
+@contextmanager
+def prism_mock() -> Iterator[str]:
+    """Prism in dynamic mode: answers are generated from the schema, so each SID differs."""
+    if not PRISM.exists():
+        _missing(f"Prism is not installed at {PRISM}")
+    if not SPEC.exists():
+        _missing(f"Twilio's OpenAPI spec is not at {SPEC}")
+    port = free_port()
+    process = subprocess.Popen(
+        [str(PRISM), "mock", "-d", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def _wait_for(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Prism stopped: {process.stdout.read()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("Prism did not start listening in time")

@@ -1,0 +1,155 @@
+"""Jobs on a real Redis, run by a real `rq worker`, and the tick scheduled by `rq cron`."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from redis import Redis
+from rq import Queue
+from sqlmodel import select
+
+from bot.config import ROOT
+from bot.queue import QUEUE_NAME, RedisJobQueue
+from bot.services import EXTENSION, Services
+from storage.db import session_scope
+from storage.models import Direction, Message
+from tests.conftest import CLEAN_ENV, PUBLIC_BASE_URL, SECRET, make_app
+from tests.support.services import REDIS_URL, require_redis
+from tests.support.twilio import INBOUND_PATH, inbound_form, sign
+
+pytestmark = pytest.mark.redis
+RQ = str(Path(sys.executable).parent / "rq")
+
+
+@pytest.fixture
+def redis() -> Iterator[Redis]:
+    require_redis()
+    connection = Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    yield connection
+    connection.flushdb()
+    connection.close()
+
+
+@pytest.fixture
+def worker_env(tmp_path: Path) -> dict[str, str]:
+    """The environment a worker process reads its settings from, same as the web app's."""
+    return {
+        **os.environ,
+        **CLEAN_ENV,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'welkom.db'}",
+        "REDIS_URL": REDIS_URL,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+        "SECRET_KEY": SECRET,
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+@pytest.fixture
+def redis_app(redis: Redis, tmp_path: Path, worker_env: dict[str, str]) -> Iterator[Flask]:
+    app = make_app(tmp_path, REDIS_URL=REDIS_URL)
+    yield app
+    app.extensions[EXTENSION].db.dispose()
+
+
+def post(app: Flask, sid: str, body: str) -> None:
+    form = inbound_form(sid, body)
+    signature = sign(SECRET, PUBLIC_BASE_URL + INBOUND_PATH, form)
+    assert app.test_client().post(INBOUND_PATH, data=form, headers={"X-Twilio-Signature": signature}).status_code == 200
+
+
+def run_worker(env: dict[str, str]) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [RQ, "worker", "--burst", "--url", REDIS_URL, QUEUE_NAME],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def replies(services: Services) -> list[str]:
+    with session_scope(services.db) as db:
+        return [m.body for m in db.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).all()]
+
+
+def test_the_webhook_enqueues_a_job_by_id_on_redis(redis_app: Flask, redis: Redis) -> None:
+    services = redis_app.extensions[EXTENSION]
+    assert isinstance(services.queue, RedisJobQueue)
+    post(redis_app, "SM1", "hallo")
+    [job] = Queue(QUEUE_NAME, connection=redis).get_jobs()
+    assert job.func_name == "bot.jobs.handle_inbound"
+    assert job.args == (1,)
+    assert replies(services) == []  # nothing is handled in the web process
+
+
+def test_a_worker_runs_the_conversation(redis_app: Flask, worker_env: dict[str, str]) -> None:
+    services = redis_app.extensions[EXTENSION]
+    post(redis_app, "SM1", "hallo")
+    run_worker(worker_env)
+    post(redis_app, "SM2", "3")
+    run_worker(worker_env)
+    menu, welcome = replies(services)
+    assert menu.startswith(services.catalogs.text("nl", "language.choose"))
+    assert welcome == services.catalogs.text("ar", "welkom.welcome")
+    with session_scope(services.db) as db:
+        assert {m.status for m in db.exec(select(Message).where(Message.direction == Direction.OUTBOUND))} == {"sent"}
+
+
+def test_a_job_run_twice_answers_once(redis_app: Flask, redis: Redis, worker_env: dict[str, str]) -> None:
+    services = redis_app.extensions[EXTENSION]
+    post(redis_app, "SM1", "hallo")
+    [job] = Queue(QUEUE_NAME, connection=redis).get_jobs()
+    services.queue.enqueue(job.func, *job.args)  # the same job again, as after a worker crash
+    run_worker(worker_env)
+    assert len(replies(services)) == 1
+
+
+def test_losing_redis_loses_no_message(redis_app: Flask, redis: Redis, worker_env: dict[str, str]) -> None:
+    services = redis_app.extensions[EXTENSION]
+    post(redis_app, "SM1", "hallo")
+    redis.flushdb()  # the queued job is gone
+    run_worker(worker_env)
+    assert replies(services) == []
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "bot", "dispatch", "--now", "2099-01-01T00:00:00+01:00"],
+        env=worker_env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "stale_inbound: 1" in result.stdout
+    run_worker(worker_env)
+    assert len(replies(services)) == 1
+
+
+def test_rq_cron_enqueues_the_dispatcher_tick(redis_app: Flask, redis: Redis, worker_env: dict[str, str]) -> None:
+    cron = subprocess.Popen(
+        [RQ, "cron", "--url", REDIS_URL, "bot.cron"],
+        env=worker_env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        queue, deadline = Queue(QUEUE_NAME, connection=redis), time.monotonic() + 30
+        while not queue.get_jobs() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        jobs = queue.get_jobs()
+    finally:
+        cron.terminate()
+        output = cron.communicate(timeout=10)[0]
+    assert [job.func_name for job in jobs] == ["bot.jobs.dispatch"], output
+    run_worker(worker_env)
+    assert jobs[0].get_status(refresh=True) == "finished"

@@ -1,0 +1,92 @@
+"""Outbound sends through the twilio library to Prism running Twilio's OpenAPI spec."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from flask import Flask
+from sqlmodel import select
+
+from bot.channels import SendError, TwilioChannel
+from bot.chat import ChatSession
+from bot.phone import Address
+from bot.services import EXTENSION
+from storage.db import session_scope
+from storage.models import Channel, Direction, Message
+from tests.conftest import make_app
+from tests.support.prism import prism_mock
+
+pytestmark = pytest.mark.prism
+SID = "AC" + "0123456789abcdef" * 2
+TWILIO = {
+    "MESSAGING_BACKEND": "twilio",
+    "TWILIO_ACCOUNT_SID": SID,
+    "TWILIO_AUTH_TOKEN": "token",
+    "TWILIO_WHATSAPP_FROM": "+3197010000000",
+    "TWILIO_SMS_FROM": "+3197020000000",
+}
+MESSAGE_SID = re.compile(r"^(SM|MM)[0-9a-fA-F]{32}$")
+
+
+@pytest.fixture(scope="module")
+def prism() -> Iterator[str]:
+    with prism_mock() as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def twilio_app(tmp_path: Path, prism: str) -> Iterator[Flask]:
+    app = make_app(tmp_path, **TWILIO, TWILIO_API_BASE_URL=prism)
+    yield app
+    app.extensions[EXTENSION].db.dispose()
+
+
+def test_prism_accepts_what_the_channel_sends(twilio_app: Flask) -> None:
+    channel: TwilioChannel = twilio_app.extensions[EXTENSION].channel
+    sent = channel.send(Address("+31612345678", Channel.WHATSAPP), "مرحبا 👋", "https://welkom.example.org/s")
+    assert MESSAGE_SID.match(sent.sid)
+    request = channel.client.http_client._test_only_last_request
+    assert request.data == {
+        "To": "whatsapp:+31612345678",
+        "From": "whatsapp:+3197010000000",
+        "Body": "مرحبا 👋",
+        "StatusCallback": "https://welkom.example.org/s",
+    }
+    assert channel.client.http_client._test_only_last_response.status_code == 201
+
+
+def test_prism_refuses_a_request_without_to(prism: str) -> None:
+    response = requests.post(
+        f"{prism}/2010-04-01/Accounts/{SID}/Messages.json",
+        auth=(SID, "token"),
+        data={"From": "+3197020000000", "Body": "hallo"},
+        timeout=10,
+    )
+    assert response.status_code == 422
+    assert "'To'" in response.json()["validation"][0]["message"]
+
+
+def test_a_refusal_by_the_api_is_a_permanent_send_error(tmp_path: Path, prism: str) -> None:
+    # An account SID outside the spec's pattern makes Prism refuse the request.
+    app = make_app(tmp_path, **TWILIO, TWILIO_API_BASE_URL=prism)
+    channel: TwilioChannel = app.extensions[EXTENSION].channel
+    channel.client.api.base_url = f"{prism}/not-a-twilio-path"
+    with pytest.raises(SendError) as refused:
+        channel.send(Address("+31612345678", Channel.SMS), "hallo", "https://welkom.example.org/s")
+    assert not refused.value.transient
+    app.extensions[EXTENSION].db.dispose()
+
+
+def test_a_whole_conversation_goes_out_through_twilios_api(twilio_app: Flask) -> None:
+    services = twilio_app.extensions[EXTENSION]
+    chat = ChatSession(twilio_app, Address("+31612345678", Channel.WHATSAPP))
+    [menu] = chat.say("hallo")
+    [welcome] = chat.say("3")
+    assert menu.startswith(services.catalogs.text("nl", "language.choose"))
+    assert welcome == services.catalogs.text("ar", "welkom.welcome")
+    with session_scope(services.db) as db:
+        sent = db.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).all()
+    assert all(MESSAGE_SID.match(m.twilio_sid) for m in sent)
+    assert all(m.attempts == 1 and m.status not in ("pending", "submitting", "retrying") for m in sent)
