@@ -40,6 +40,7 @@ def serve(host: str, port: int) -> None:
     """Migrate, then serve the webhooks (with jobs and the dispatcher in-process when embedded)."""
     from waitress import serve as waitress_serve
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     services = _services()
     upgrade(services.settings.database_url)
     if services.settings.embedded:
@@ -90,8 +91,9 @@ def _parse_now(text: str) -> datetime:
 @bot.command()
 @click.option("--phone", required=True, help="The newcomer's number, e.g. +31612345678.")
 @click.option("--channel", type=click.Choice(["whatsapp", "sms"]), default="whatsapp", show_default=True)
+@click.option("--url", help="Post to a running server (e.g. http://127.0.0.1:5000) instead of in this process.")
 @with_appcontext
-def chat(phone: str, channel: str) -> None:
+def chat(phone: str, channel: str, url: str | None) -> None:
     """Type as a newcomer; the bot's replies are printed. Ctrl-D ends."""
     from bot.channels import ConsoleChannel
     from bot.chat import ChatSession, run_chat
@@ -106,7 +108,7 @@ def chat(phone: str, channel: str) -> None:
     upgrade(services.settings.database_url)
     if isinstance(services.channel, ConsoleChannel):
         services.channel.echo = None  # the chat prints the replies itself
-    session = ChatSession(current_app._get_current_object(), address)
+    session = ChatSession(current_app._get_current_object(), address, server_url=url)
     click.echo("Type as the newcomer (/voice or /photo sends media). Ctrl-D ends.")
     run_chat(session, read=lambda: input("> "), write=click.echo)
 

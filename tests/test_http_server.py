@@ -16,7 +16,7 @@ PORT = free_port()
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Services]]:
+def served(tmp_path: Path) -> Iterator[tuple[str, Services, Flask]]:
     from tests.conftest import make_app
 
     base_url = f"http://127.0.0.1:{PORT}"
@@ -24,7 +24,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Services]]:
     services = app.extensions[EXTENSION]
     services.channel.echo = None
     with serving(app, PORT):
-        yield base_url, services
+        yield base_url, services, app
     services.db.dispose()
 
 
@@ -36,7 +36,7 @@ def post(base_url: str, services: Services, form: dict[str, str], signature: str
 
 
 def test_a_conversation_over_http(served) -> None:
-    base_url, services = served
+    base_url, services, _ = served
     first = post(base_url, services, inbound_form("SM1", "hallo"))
     assert first.status_code == 200
     assert first.headers["Content-Type"] == "text/xml; charset=utf-8"
@@ -47,7 +47,18 @@ def test_a_conversation_over_http(served) -> None:
 
 
 def test_a_forged_request_over_http_is_refused(served) -> None:
-    base_url, services = served
+    base_url, services, _ = served
     response = post(base_url, services, inbound_form("SM1", "hallo"), signature="bm90IGEgc2lnbmF0dXJl")
     assert response.status_code == 403
     assert replies(services) == []
+
+
+def test_bot_chat_can_talk_to_a_running_server(served) -> None:
+    from bot.chat import ChatSession
+    from bot.phone import Address
+    from storage.models import Channel
+
+    base_url, services, app = served
+    chat = ChatSession(app, Address("+31612345678", Channel.SMS), server_url=base_url)
+    assert chat.say("hi")[0].startswith(services.catalogs.text("nl", "language.choose"))
+    assert chat.say("Tigrinya") == [services.catalogs.text("ti", "welkom.welcome")]
