@@ -17,8 +17,8 @@ from storage.types import utcnow
 from tests.conftest import make_app
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.http import serving
-
-SID = "AC" + "0123456789abcdef" * 2
+from tests.support.twilio import ACCOUNT_SID as SID
+from tests.support.twilio import AUTH_TOKEN, TWILIO_SETTINGS
 
 
 @pytest.fixture
@@ -29,15 +29,7 @@ def fake_twilio() -> FakeTwilio:
 @pytest.fixture
 def twilio_app(tmp_path: Path, fake_twilio: FakeTwilio):
     with serving(fake_twilio) as base_url:
-        app = make_app(
-            tmp_path,
-            MESSAGING_BACKEND="twilio",
-            TWILIO_ACCOUNT_SID=SID,
-            TWILIO_AUTH_TOKEN="tok",
-            TWILIO_WHATSAPP_FROM="+3197010000000",
-            TWILIO_SMS_FROM="+3197020000000",
-            TWILIO_API_BASE_URL=base_url,
-        )
+        app = make_app(tmp_path, **TWILIO_SETTINGS, TWILIO_API_BASE_URL=base_url)
         yield app
         app.extensions[EXTENSION].db.dispose()
 
@@ -60,7 +52,7 @@ def test_a_message_goes_out_through_twilio_with_a_status_callback(twilio_app: Fl
     send_outbound(services, message_id, utcnow())
     [sent] = fake_twilio.requests
     assert sent["path"] == f"/2010-04-01/Accounts/{SID}/Messages.json"
-    assert sent["auth"].username == SID and sent["auth"].password == "tok"
+    assert sent["auth"].username == SID and sent["auth"].password == AUTH_TOKEN
     assert sent["form"] == {
         "To": "whatsapp:+31612345678",
         "From": "whatsapp:+3197010000000",
@@ -131,14 +123,7 @@ def test_a_refused_message_fails_at_once_with_twilios_code(twilio_app: Flask, fa
 
 def test_a_network_failure_is_retried(tmp_path: Path) -> None:
     # Nothing listens on port 9 of the loopback: the connection is refused.
-    app = make_app(
-        tmp_path,
-        MESSAGING_BACKEND="twilio",
-        TWILIO_ACCOUNT_SID=SID,
-        TWILIO_AUTH_TOKEN="tok",
-        TWILIO_WHATSAPP_FROM="+3197010000000",
-        TWILIO_API_BASE_URL="http://127.0.0.1:9",
-    )
+    app = make_app(tmp_path, **TWILIO_SETTINGS, TWILIO_API_BASE_URL="http://127.0.0.1:9")
     services = app.extensions[EXTENSION]
     message_id = outbound(services)
     send_outbound(services, message_id, utcnow())

@@ -17,16 +17,10 @@ from storage.db import session_scope
 from storage.models import Channel, Direction, Message
 from tests.conftest import make_app
 from tests.support.prism import prism_mock
+from tests.support.twilio import ACCOUNT_SID as SID
+from tests.support.twilio import AUTH_TOKEN, TWILIO_SETTINGS
 
 pytestmark = pytest.mark.prism
-SID = "AC" + "0123456789abcdef" * 2
-TWILIO = {
-    "MESSAGING_BACKEND": "twilio",
-    "TWILIO_ACCOUNT_SID": SID,
-    "TWILIO_AUTH_TOKEN": "token",
-    "TWILIO_WHATSAPP_FROM": "+3197010000000",
-    "TWILIO_SMS_FROM": "+3197020000000",
-}
 MESSAGE_SID = re.compile(r"^(SM|MM)[0-9a-fA-F]{32}$")
 
 
@@ -38,7 +32,7 @@ def prism() -> Iterator[str]:
 
 @pytest.fixture
 def twilio_app(tmp_path: Path, prism: str) -> Iterator[Flask]:
-    app = make_app(tmp_path, **TWILIO, TWILIO_API_BASE_URL=prism)
+    app = make_app(tmp_path, **TWILIO_SETTINGS, TWILIO_API_BASE_URL=prism)
     yield app
     app.extensions[EXTENSION].db.dispose()
 
@@ -60,7 +54,7 @@ def test_prism_accepts_what_the_channel_sends(twilio_app: Flask) -> None:
 def test_prism_refuses_a_request_without_to(prism: str) -> None:
     response = requests.post(
         f"{prism}/2010-04-01/Accounts/{SID}/Messages.json",
-        auth=(SID, "token"),
+        auth=(SID, AUTH_TOKEN),
         data={"From": "+3197020000000", "Body": "hallo"},
         timeout=10,
     )
@@ -70,7 +64,7 @@ def test_prism_refuses_a_request_without_to(prism: str) -> None:
 
 def test_a_refusal_by_the_api_is_a_permanent_send_error(tmp_path: Path, prism: str) -> None:
     # An account SID outside the spec's pattern makes Prism refuse the request.
-    app = make_app(tmp_path, **TWILIO, TWILIO_API_BASE_URL=prism)
+    app = make_app(tmp_path, **TWILIO_SETTINGS, TWILIO_API_BASE_URL=prism)
     channel: TwilioChannel = app.extensions[EXTENSION].channel
     channel.client.api.base_url = f"{prism}/not-a-twilio-path"
     with pytest.raises(SendError) as refused:

@@ -25,3 +25,16 @@ def inbound_form(sid: str, body: str = "", sender: str = NEWCOMER, **extra: str)
     }
     form.update(extra)
     return form
+
+
+ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+AUTH_TOKEN = "token"
+WHATSAPP_FROM, SMS_FROM = "+3197010000000", "+3197020000000"
+# Settings for an app that sends through Twilio's API at `TWILIO_API_BASE_URL`.
+TWILIO_SETTINGS = {
+    "MESSAGING_BACKEND": "twilio",
+    "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+    "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+    "TWILIO_WHATSAPP_FROM": WHATSAPP_FROM,
+    "TWILIO_SMS_FROM": SMS_FROM,
+}
