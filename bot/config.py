@@ -9,6 +9,7 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TWILIO_API_DEFAULT = "https://api.twilio.com"
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 BACKENDS = ("twilio", "console")
+TRANSLATORS = ("none", "google", "microsoft", "deepl", "mymemory", "libre")
 
 
 class ConfigError(ValueError):
@@ -40,6 +42,11 @@ class Settings:
     twilio_api_base_url: str
     public_base_url: str
     secret_key: str
+    translator: str = "none"
+    translator_api_key: str | None = None
+    translator_url: str | None = None
+    translator_timeout: float = 10.0
+    session_timeout: timedelta = timedelta(days=7)
     flows_dir: Path = ROOT / "flows"
     translations_dir: Path = ROOT / "translations"
 
@@ -80,6 +87,8 @@ def _validated(env: dict[str, str]) -> Settings:
         twilio_api_base_url=_http_url("TWILIO_API_BASE_URL", env.get("TWILIO_API_BASE_URL", TWILIO_API_DEFAULT)),
         public_base_url=_http_url("PUBLIC_BASE_URL", env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")),
         secret_key=env.get("SECRET_KEY") or _temporary_secret(),
+        **_translator(env),
+        session_timeout=timedelta(days=_positive_number("SESSION_TIMEOUT_DAYS", env.get("SESSION_TIMEOUT_DAYS", "7"))),
     )
 
 
@@ -91,6 +100,32 @@ def _check_twilio(env: dict[str, str]) -> None:
         raise ConfigError("TWILIO_AUTH_TOKEN: is required when MESSAGING_BACKEND is twilio")
     if not (env.get("TWILIO_WHATSAPP_FROM") or env.get("TWILIO_SMS_FROM")):
         raise ConfigError("TWILIO_WHATSAPP_FROM: set it or TWILIO_SMS_FROM to send through Twilio")
+
+
+def _translator(env: dict[str, str]) -> dict:
+    name = env.get("TRANSLATOR", "none").lower()
+    if name not in TRANSLATORS:
+        raise ConfigError(f"TRANSLATOR: must be one of {', '.join(TRANSLATORS)}, not '{name}'")
+    key = env.get("TRANSLATOR_API_KEY")
+    if name in ("microsoft", "deepl", "libre") and not key:
+        raise ConfigError(f"TRANSLATOR_API_KEY: is required for TRANSLATOR={name}")
+    url = env.get("TRANSLATOR_URL")
+    return {
+        "translator": name,
+        "translator_api_key": key,
+        "translator_url": _http_url("TRANSLATOR_URL", url) if url else None,
+        "translator_timeout": _positive_number("TRANSLATOR_TIMEOUT", env.get("TRANSLATOR_TIMEOUT", "10")),
+    }
+
+
+def _positive_number(name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1
+    if number <= 0:
+        raise ConfigError(f"{name}: must be a positive number, not '{value}'")
+    return number
 
 
 def _database_url(value: str | None) -> str:

@@ -71,3 +71,32 @@ class FlowSession(SQLModel, table=True):
     flow_id: str = Field(max_length=64)
     state: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class Intake(SQLModel, table=True):
+    """The confirmed kennismaking answers of one participant (the latest confirmation).
+
+    Free-text answers are stored as {"original", "language", "dutch", "status"} so the
+    coordinator always sees the newcomer's own words beside the translation.
+    """
+
+    __tablename__ = "intake"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", unique=True)
+    language: str = Field(max_length=8)
+    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    confirmed_at: datetime = Field(sa_column=_utc_column(False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class CachedTranslation(SQLModel, table=True):
+    """A translation already fetched, keyed by a hash of provider, languages and text."""
+
+    __tablename__ = "cached_translation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True, description="sha256 hex")
+    provider: str = Field(max_length=20)
+    translated_text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
