@@ -118,3 +118,29 @@ def _wait_for_embedded_jobs() -> None:
 
     if isinstance(_services().queue, InProcessJobQueue):
         _services().queue.join()
+
+
+@bot.command()
+@click.argument("phone")
+@with_appcontext
+def intake(phone: str) -> None:
+    """Print a participant's kennismaking in Dutch, their own words beside the translation."""
+    from sqlmodel import select
+
+    from bot.intake import INTAKE_FLOW, dutch_summary
+    from bot.phone import InvalidPhone, to_e164
+    from storage.db import session_scope
+    from storage.models import Intake, Participant
+
+    services = _services()
+    try:
+        number = to_e164(phone)
+    except InvalidPhone as error:
+        raise click.BadParameter(str(error), param_hint="PHONE") from error
+    with session_scope(services.db) as db:
+        participant = db.exec(select(Participant).where(Participant.phone == number)).first()
+        found = participant and db.exec(select(Intake).where(Intake.participant_id == participant.id)).first()
+        if not found:
+            raise click.ClickException(services.coordinator_texts.text("nl", "intake.not_found"))
+        flow = services.book.flows[INTAKE_FLOW]
+        click.echo(dutch_summary(found, participant, flow, services.catalogs, services.coordinator_texts))

@@ -1,28 +1,39 @@
 """One inbound message through the flow engine, and its events applied."""
 
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session as DbSession
+from sqlmodel import select
 
 from bot.flow import engine
-from bot.flow.events import Event, LanguageChosen, SendMessage
+from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
 from bot.flow.model import Input, Session
 from bot.i18n import render
+from bot.intake import INTAKE_FLOW, store_intake
+from bot.language_detection import detect_language
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Message, Participant
-
-ENTRY_FLOW = "welkom"
+from storage.models import Escalation, Intake, Message, Participant
 
 
-def handle_inbound(services: Services, message_id: int, now: datetime) -> list[int]:
-    """Run the participant's dialogue one step; returns the outbound message ids to send."""
+@dataclass
+class Outcome:
+    """What a handled message leaves for other jobs."""
+
+    outbound_ids: list[int] = field(default_factory=list)
+    intake_ids: list[int] = field(default_factory=list)
+
+
+def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcome:
+    """Run the participant's dialogue one step and apply what it asks for."""
     with session_scope(services.db) as db:
         message = queries.claim_inbound(db, message_id, now)
         if message is None:
-            return []
+            return Outcome()
         participant = db.get(Participant, message.participant_id)
+        participant.stopped_at = None  # writing again undoes 'stop'
         session, events = _advance(services, db, participant, message, now)
         _save_session(db, participant, session, now)
         return _apply(services, db, participant, events, now)
@@ -31,11 +42,24 @@ def handle_inbound(services: Services, message_id: int, now: datetime) -> list[i
 def _advance(
     services: Services, db: DbSession, participant: Participant, message: Message, now: datetime
 ) -> tuple[Session, list[Event]]:
-    stored = queries.flow_session_of(db, participant.id)
-    if stored is None or stored.flow_id not in services.flows:
-        return engine.start(services.flows[ENTRY_FLOW], participant.language, now)
     answer = Input(text=message.body, button_payload=message.button_payload, media_count=message.num_media)
-    return engine.resume(services.flows[stored.flow_id], Session.from_dict(stored.state), answer, now)
+    stored = queries.flow_session_of(db, participant.id)
+    if stored is not None and stored.flow_id in services.book.flows:
+        return engine.resume(services.book, Session.from_dict(stored.state), answer, now)
+    return engine.begin(services.book, _facts(db, participant, message), answer, now)
+
+
+def _facts(db: DbSession, participant: Participant, message: Message) -> dict:
+    """What the engine may branch on when a dialogue starts."""
+    has_intake = db.exec(select(Intake.id).where(Intake.participant_id == participant.id)).first() is not None
+    facts = {
+        "language": participant.language,
+        "consent": participant.consent_given_at is not None,
+        "intake": has_intake,
+    }
+    if participant.language is None:
+        facts["detected_language"] = detect_language(message.body)
+    return facts
 
 
 def _save_session(db: DbSession, participant: Participant, session: Session, now: datetime) -> None:
@@ -45,17 +69,32 @@ def _save_session(db: DbSession, participant: Participant, session: Session, now
         queries.save_flow_session(db, participant.id, session.flow_id, session.to_dict(), now)
 
 
-def _apply(
-    services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime
-) -> list[int]:
+def _apply(services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime) -> Outcome:
     """Apply events in order; every text of one turn goes out as one message."""
-    bodies: list[str] = []
+    outcome, bodies = Outcome(), []
     for event in events:
-        if isinstance(event, LanguageChosen):
-            participant.language = event.language
-            db.add(participant)
-        elif isinstance(event, SendMessage):
+        if isinstance(event, SendMessage):
             bodies.append(render(services.catalogs, event))
-    if not bodies:
-        return []
-    return [queries.add_outbound(db, participant, "\n\n".join(bodies), now).id]
+        elif isinstance(event, LanguageChosen):
+            participant.language = event.language
+        elif isinstance(event, Signal):
+            participant.consent_given_at = now if event.name == "consent_given" else None
+        elif isinstance(event, Stopped):
+            participant.stopped_at = now
+        elif isinstance(event, Escalate):
+            db.add(
+                Escalation(
+                    participant_id=participant.id,
+                    reason=event.reason,
+                    flow_id=event.flow_id,
+                    step_id=event.step_id,
+                    created_at=now,
+                )
+            )
+        elif isinstance(event, FlowEnded) and event.flow_id == INTAKE_FLOW and event.completed:
+            intake = store_intake(db, participant, services.book.flows[INTAKE_FLOW], event.answers, now)
+            outcome.intake_ids.append(intake.id)
+    db.add(participant)
+    if bodies:
+        outcome.outbound_ids.append(queries.add_outbound(db, participant, "\n\n".join(bodies), now).id)
+    return outcome

@@ -17,17 +17,22 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 30
 # An inbound message still unhandled after this long lost its job (crash, lost queue).
 STALE_INBOUND = timedelta(minutes=2)
+# How long a failed translation rests before the next try (the provider may be down).
+TRANSLATION_RETRY = timedelta(minutes=15)
 
 
 def tick(services: Services, now: datetime) -> dict[str, int]:
     with session_scope(services.db) as db:
         retries = queries.due_retries(db, now)
         stale = queries.unprocessed_inbound(db, now - STALE_INBOUND)
+        untranslated = queries.intakes_waiting_for_translation(db, now - TRANSLATION_RETRY)
     for message_id in retries:
         services.queue.enqueue(jobs.send_message, message_id)
     for message_id in stale:
         services.queue.enqueue(jobs.handle_inbound, message_id)
-    counts = {"retries": len(retries), "stale_inbound": len(stale)}
+    for intake_id in untranslated:
+        services.queue.enqueue(jobs.translate_intake, intake_id)
+    counts = {"retries": len(retries), "stale_inbound": len(stale), "translations": len(untranslated)}
     if any(counts.values()):
         log.info("dispatch: %s", counts)
     return counts

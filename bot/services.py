@@ -7,10 +7,11 @@ from sqlalchemy import Engine
 
 from bot.channels import MessageChannel, make_channel
 from bot.config import Settings
-from bot.flow.loader import load_flows
-from bot.flow.model import Flow
+from bot.flow.loader import load_book
+from bot.flow.model import FlowBook
 from bot.i18n import Catalogs
 from bot.queue import InProcessJobQueue, JobQueue, RedisJobQueue
+from bot.translator import Translator
 from storage.db import make_engine
 
 EXTENSION = "welkom"
@@ -21,9 +22,12 @@ class Services:
     settings: Settings
     db: Engine
     catalogs: Catalogs
-    flows: dict[str, Flow]
+    # Dutch texts for coordinators and operators.
+    coordinator_texts: Catalogs
+    book: FlowBook
     queue: JobQueue
     channel: MessageChannel
+    translator: Translator
 
     @property
     def status_callback_url(self) -> str:
@@ -33,13 +37,16 @@ class Services:
 def build_services(settings: Settings, app: Flask) -> Services:
     catalogs = Catalogs.load(settings.translations_dir)
     job_queue = InProcessJobQueue(app) if settings.embedded else RedisJobQueue(settings.redis_url)
+    db = make_engine(settings.database_url)
     return Services(
         settings=settings,
-        db=make_engine(settings.database_url),
+        db=db,
         catalogs=catalogs,
-        flows=load_flows(settings.flows_dir, catalogs),
+        coordinator_texts=Catalogs.load(settings.translations_dir, "coordinator"),
+        book=load_book(settings.flows_dir, catalogs, session_timeout=settings.session_timeout),
         queue=job_queue,
         channel=make_channel(settings),
+        translator=Translator.from_settings(settings, db),
     )
 
 

@@ -33,6 +33,8 @@ class Participant(SQLModel, table=True):
     channel: str = Field(max_length=10)
     language: str | None = Field(default=None, max_length=8)
     consent_given_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # Said 'stop': nothing is sent until they write again.
+    stopped_at: datetime | None = Field(default=None, sa_column=_utc_column())
     last_inbound_at: datetime | None = Field(default=None, sa_column=_utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
@@ -86,6 +88,8 @@ class Intake(SQLModel, table=True):
     participant_id: int = Field(foreign_key="participant.id", unique=True)
     language: str = Field(max_length=8)
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # Free-text answers still waiting for a Dutch translation; the dispatcher retries them.
+    untranslated: int = Field(default=0, index=True)
     confirmed_at: datetime = Field(sa_column=_utc_column(False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
@@ -100,3 +104,17 @@ class CachedTranslation(SQLModel, table=True):
     provider: str = Field(max_length=20)
     translated_text: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class Escalation(SQLModel, table=True):
+    """A conversation a person should look at: asked for help, or not understood twice."""
+
+    __tablename__ = "escalation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    reason: str = Field(max_length=32)
+    flow_id: str = Field(max_length=64)
+    step_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+    resolved_at: datetime | None = Field(default=None, sa_column=_utc_column())

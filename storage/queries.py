@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
-from storage.models import Direction, FlowSession, Message, Participant
+from storage.models import Direction, FlowSession, Intake, Message, Participant
 
 
 @dataclass(frozen=True)
@@ -197,3 +197,13 @@ def end_flow_session(session: Session, participant_id: int) -> None:
     row = flow_session_of(session, participant_id)
     if row is not None:
         session.delete(row)
+
+
+def intakes_waiting_for_translation(session: Session, older_than: datetime, limit: int = 50) -> Sequence[int]:
+    statement = (
+        select(Intake.id)
+        .where(Intake.untranslated > 0, Intake.updated_at <= older_than)
+        .order_by(Intake.updated_at)
+        .limit(limit)
+    )
+    return session.exec(statement).all()

@@ -29,6 +29,11 @@ CLEAN_ENV = {
         "TWILIO_API_BASE_URL",
         "PUBLIC_BASE_URL",
         "SECRET_KEY",
+        "TRANSLATOR",
+        "TRANSLATOR_API_KEY",
+        "TRANSLATOR_URL",
+        "TRANSLATOR_TIMEOUT",
+        "SESSION_TIMEOUT_DAYS",
     )
 }
 

@@ -43,7 +43,7 @@ def test_a_conversation_over_http(served) -> None:
     assert post(base_url, services, inbound_form("SM2", "٣")).status_code == 200
     menu, welcome = replies(services)
     assert "3. العربية" in menu
-    assert welcome == services.catalogs.text("ar", "welkom.welcome")
+    assert welcome.startswith(services.catalogs.text("ar", "welkom.welcome"))
 
 
 def test_a_forged_request_over_http_is_refused(served) -> None:
@@ -61,4 +61,5 @@ def test_bot_chat_can_talk_to_a_running_server(served) -> None:
     base_url, services, app = served
     chat = ChatSession(app, Address("+31612345678", Channel.SMS), server_url=base_url)
     assert chat.say("hi")[0].startswith(services.catalogs.text("nl", "language.choose"))
-    assert chat.say("Tigrinya") == [services.catalogs.text("ti", "welkom.welcome")]
+    [welcome] = chat.say("Tigrinya")
+    assert welcome.startswith(services.catalogs.text("ti", "welkom.welcome"))

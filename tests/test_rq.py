@@ -99,7 +99,7 @@ def test_a_worker_runs_the_conversation(redis_app: Flask, worker_env: dict[str, 
     run_worker(worker_env)
     menu, welcome = replies(services)
     assert menu.startswith(services.catalogs.text("nl", "language.choose"))
-    assert welcome == services.catalogs.text("ar", "welkom.welcome")
+    assert welcome.startswith(services.catalogs.text("ar", "welkom.welcome"))
     with session_scope(services.db) as db:
         assert {m.status for m in db.exec(select(Message).where(Message.direction == Direction.OUTBOUND))} == {"sent"}
 

@@ -79,7 +79,7 @@ def test_a_whole_conversation_goes_out_through_twilios_api(twilio_app: Flask) ->
     [menu] = chat.say("hallo")
     [welcome] = chat.say("3")
     assert menu.startswith(services.catalogs.text("nl", "language.choose"))
-    assert welcome == services.catalogs.text("ar", "welkom.welcome")
+    assert welcome.startswith(services.catalogs.text("ar", "welkom.welcome"))
     with session_scope(services.db) as db:
         sent = db.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).all()
     assert all(MESSAGE_SID.match(m.twilio_sid) for m in sent)

@@ -43,11 +43,18 @@ def test_a_new_number_gets_the_language_menu(signed_post, services: Services) ->
 def test_choosing_3_welcomes_in_arabic_and_remembers_it(signed_post, services: Services) -> None:
     signed_post(INBOUND_PATH, inbound_form("SM1", "hallo"))
     signed_post(INBOUND_PATH, inbound_form("SM2", "3"))
-    assert replies(services)[-1] == text(services, "ar", "welkom.welcome")
+    assert replies(services)[-1] == "\n\n".join(
+        [
+            text(services, "ar", "welkom.welcome"),
+            text(services, "ar", "consent.ask"),
+            "1. " + text(services, "ar", "common.yes") + "\n2. " + text(services, "ar", "common.no"),
+        ]
+    )
     with session_scope(services.db) as db:
         participant = db.exec(select(Participant)).one()
         assert (participant.phone, participant.channel, participant.language) == ("+31612345678", "whatsapp", "ar")
-        assert db.exec(select(FlowSession)).first() is None  # the flow ended
+        assert participant.consent_given_at is None  # asked, not yet given
+        assert db.exec(select(FlowSession)).one().state["step_id"] == "consent"
     assert all(m.status == "sent" for m in messages(services, Direction.OUTBOUND))
     assert all(m.processed_at is not None for m in messages(services, Direction.INBOUND))
 
@@ -103,7 +110,8 @@ def test_a_voice_note_is_stored_and_answered_in_the_participants_language(signed
     voice = messages(services, Direction.INBOUND)[-1]
     assert voice.num_media == 1
     assert voice.media == [{"url": "https://api.twilio.com/media/ME1", "content_type": "audio/ogg"}]
-    assert replies(services)[-1] == text(services, "ar", "welkom.welcome_back")
+    assert replies(services)[-1].startswith(text(services, "ar", "input.media_not_supported"))
+    assert text(services, "ar", "consent.ask") in replies(services)[-1]
 
 
 def test_a_voice_note_at_the_menu_says_so_and_offers_the_choices_again(signed_post, services: Services) -> None:
@@ -127,8 +135,8 @@ def test_odd_bodies_are_stored_intact_and_get_a_sensible_reply(signed_post, serv
     stored = [m.body for m in messages(services, Direction.INBOUND)]
     assert stored[:4] == odd[:4]
     assert stored[4] == "\ufffdnul"  # NUL is the one character a database text column cannot hold
-    not_understood = text(services, "nl", "input.not_understood")
-    assert all(reply.startswith(not_understood) for reply in replies(services)[1:])
+    leads = (text(services, "nl", "input.not_understood"), text(services, "nl", "input.person_will_help"))
+    assert all(reply.startswith(leads) for reply in replies(services)[1:])
 
 
 def test_the_status_callback_updates_the_outbound_message(signed_post, services: Services) -> None:

@@ -1,6 +1,7 @@
-"""Events the engine emits; the bot applies them (send, store, ...)."""
+"""Events the engine emits; the bot applies them (send, store, escalate, ...)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -13,16 +14,31 @@ class TextRef:
 
 
 @dataclass(frozen=True)
+class Literal:
+    """The participant's own words, shown as they wrote them (isolated in RTL text)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line made of parts, e.g. a summary line: label, separator, answer."""
+
+    parts: tuple["TextRef | Literal | Line", ...]
+    separator: str = ""
+
+
+@dataclass(frozen=True)
 class Option:
     number: int
-    label: TextRef
+    label: TextRef | Literal
 
 
 @dataclass(frozen=True)
 class SendMessage:
     """Texts to send in one message, in `languages` (more than one while unknown)."""
 
-    texts: tuple[TextRef, ...]
+    texts: tuple[TextRef | Line, ...]
     languages: tuple[str, ...]
     options: tuple[Option, ...] = ()
 
@@ -33,8 +49,31 @@ class LanguageChosen:
 
 
 @dataclass(frozen=True)
+class Signal:
+    """A fact about the participant to record, e.g. 'consent_given'."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Escalate:
+    """A person should look at this conversation."""
+
+    reason: str  # "asked_for_person" or "not_understood"
+    flow_id: str
+    step_id: str | None
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """The participant said stop: no more messages until they write again."""
+
+
+@dataclass(frozen=True)
 class FlowEnded:
     flow_id: str
+    answers: dict[str, Any] = field(default_factory=dict, hash=False)
+    completed: bool = True
 
 
-Event = SendMessage | LanguageChosen | FlowEnded
+Event = SendMessage | LanguageChosen | Signal | Escalate | Stopped | FlowEnded

@@ -1,20 +1,25 @@
 """Read flow files from flows/ and refuse a broken one with the path to the problem."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
 from babel import Locale, UnknownLocaleError
 
-from bot.flow.engine import LANGUAGE_SELF_NAME, MEDIA_NOT_SUPPORTED, NOT_UNDERSTOOD
+from bot.flow import texts as T
+from bot.flow.engine import GLOBAL_ACTIONS, LANGUAGE_FLOW, MENU_FLOW
 from bot.flow.matching import normalize
-from bot.flow.model import Flow, Step
+from bot.flow.model import QUESTION_TYPES, SIGNALS, STEP_TYPES, Choice, Flow, FlowBook, Rule, Step
 
-STEP_TYPES = {"message", "choose_language", "end"}
-_STEP_FIELDS = {"id", "type", "text", "next", "languages", "if_language_known"}
-# Texts the engine itself uses whatever the flow.
-_ENGINE_TEXTS = (NOT_UNDERSTOOD, MEDIA_NOT_SUPPORTED, LANGUAGE_SELF_NAME)
+_STEP_FIELDS = frozenset(
+    "id type text label next choices languages optional translate rules otherwise fields flow signal"
+    " on_yes on_no on_another".split()
+)
+# Every step but these must say where to go next.
+_NO_NEXT = {"end", "start_flow", "branch", "choose_language", "confirm_language"}
+_NEEDS_TEXT = {"message", "escalate", *QUESTION_TYPES}
 
 
 class TextCatalogs(Protocol):
@@ -27,6 +32,28 @@ class TextCatalogs(Protocol):
 
 class FlowError(ValueError):
     """A flow file that cannot be run; the message names file, step and problem."""
+
+
+def load_book(
+    directory: Path, catalogs: TextCatalogs, entry: str = "welkom", session_timeout: timedelta = timedelta(days=7)
+) -> FlowBook:
+    """Every flow in `directory`, checked against each other and the catalogs."""
+    flows = load_flows(directory, catalogs)
+    for required in (entry, LANGUAGE_FLOW, MENU_FLOW):
+        if required not in flows:
+            raise FlowError(f"{directory}: flow '{required}' is missing")
+    for flow in flows.values():
+        for step in flow.steps.values():
+            if step.type == "start_flow" and step.flow not in flows:
+                raise FlowError(f"{flow.source}: step '{step.id}': flow '{step.flow}' does not exist")
+    _check_texts(str(directory), (*T.ENGINE_TEXTS, *(T.global_words_key(a) for a in GLOBAL_ACTIONS)), catalogs)
+    return FlowBook(
+        flows=flows,
+        entry=entry,
+        session_timeout=session_timeout,
+        global_words={a: _words_everywhere(catalogs, T.global_words_key(a)) for a in GLOBAL_ACTIONS},
+        skip_words=_words_everywhere(catalogs, T.SKIP_WORDS),
+    )
 
 
 def load_flows(directory: Path, catalogs: TextCatalogs) -> dict[str, Flow]:
@@ -46,16 +73,15 @@ def load_flow(path: Path, catalogs: TextCatalogs) -> Flow:
         raise FlowError(f"{path}: not valid YAML: {error}") from error
     if not isinstance(data, dict):
         raise FlowError(f"{path}: expected a mapping with 'id', 'start' and 'steps'")
-    steps = _parse_steps(path, data.get("steps"))
     flow = Flow(
         id=_required_str(path, data, "id"),
         start=_required_str(path, data, "start"),
-        steps=steps,
+        steps=_parse_steps(path, data.get("steps")),
         source=path,
         fallback_languages=tuple(data.get("fallback_languages") or ("nl",)),
     )
     _check(flow, catalogs)
-    return _with_language_words(flow, catalogs)
+    return Flow(flow.id, flow.start, flow.steps, flow.source, flow.fallback_languages, _choice_words(flow, catalogs))
 
 
 def _required_str(path: Path, data: dict, key: str) -> str:
@@ -70,26 +96,64 @@ def _parse_steps(path: Path, raw: Any) -> dict[str, Step]:
         raise FlowError(f"{path}: 'steps' must be a non-empty list")
     steps: dict[str, Step] = {}
     for index, item in enumerate(raw):
-        where = f"{path}: step {index + 1}"
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            raise FlowError(f"{where}: every step needs an 'id'")
+            raise FlowError(f"{path}: step {index + 1}: every step needs an 'id'")
         where = f"{path}: step '{item['id']}'"
         if item["id"] in steps:
             raise FlowError(f"{where}: duplicate step id")
         unknown = set(item) - _STEP_FIELDS
         if unknown:
-            raise FlowError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+            raise FlowError(f"{where}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
         if item.get("type") not in STEP_TYPES:
             raise FlowError(f"{where}: type must be one of {', '.join(sorted(STEP_TYPES))}")
-        steps[item["id"]] = Step(
-            id=item["id"],
-            type=item["type"],
-            text=item.get("text"),
-            next=item.get("next"),
-            languages=tuple(item.get("languages") or ()),
-            if_language_known=item.get("if_language_known"),
-        )
+        steps[item["id"]] = _step(where, item)
     return steps
+
+
+def _step(where: str, item: dict) -> Step:
+    return Step(
+        id=item["id"],
+        type=item["type"],
+        text=item.get("text"),
+        label=item.get("label"),
+        next=item.get("next"),
+        choices=_parse_choices(where, item),
+        languages=tuple(item.get("languages") or ()),
+        optional=bool(item.get("optional", False)),
+        translate=bool(item.get("translate", True)),
+        rules=_parse_rules(where, item.get("rules") or []),
+        otherwise=item.get("otherwise"),
+        fields=tuple(item.get("fields") or ()),
+        flow=item.get("flow"),
+        signal=item.get("signal"),
+        no=item.get("on_another"),
+    )
+
+
+def _parse_choices(where: str, item: dict) -> tuple[Choice, ...]:
+    if item["type"] == "yes_no":
+        return (Choice("yes", T.YES, item.get("on_yes")), Choice("no", T.NO, item.get("on_no")))
+    choices: list[Choice] = []
+    for raw in item.get("choices") or []:
+        if not isinstance(raw, dict) or not raw.get("id") or not raw.get("text"):
+            raise FlowError(f"{where}: every choice needs an 'id' and a 'text'")
+        if any(c.id == raw["id"] for c in choices):
+            raise FlowError(f"{where}: duplicate choice id '{raw['id']}'")
+        choices.append(Choice(str(raw["id"]), raw["text"], raw.get("next")))
+    return tuple(choices)
+
+
+def _parse_rules(where: str, raw: list) -> tuple[Rule, ...]:
+    rules = []
+    for rule in raw:
+        sources = [s for s in ("answer", "fact") if s in (rule or {})]
+        if len(sources) != 1 or not rule.get("next"):
+            raise FlowError(f"{where}: a rule needs one of 'answer' or 'fact', and a 'next'")
+        values = rule.get("in", [])
+        rules.append(
+            Rule(sources[0], rule[sources[0]], tuple(values if isinstance(values, list) else [values]), rule["next"])
+        )
+    return tuple(rules)
 
 
 def _check(flow: Flow, catalogs: TextCatalogs) -> None:
@@ -98,21 +162,61 @@ def _check(flow: Flow, catalogs: TextCatalogs) -> None:
         raise FlowError(f"{path}: start '{flow.start}' is not a step")
     _check_languages(f"{path}: fallback_languages", flow.fallback_languages, catalogs)
     for step in flow.steps.values():
-        where = f"{path}: step '{step.id}'"
-        for target in step.targets():
-            if target not in flow.steps:
-                raise FlowError(f"{where}: next '{target}' is not a step")
-        if step.type != "end" and not step.text:
-            raise FlowError(f"{where}: a {step.type} step needs a 'text'")
-        if step.type == "choose_language":
-            if not step.languages:
-                raise FlowError(f"{where}: a choose_language step needs 'languages'")
-            _check_languages(where, step.languages, catalogs)
-        _check_texts(where, [step.text] if step.text else [], catalogs)
-    _check_texts(f"{path}", _ENGINE_TEXTS, catalogs)
+        _check_step(flow, step, catalogs)
     unreachable = sorted(set(flow.steps) - _reachable(flow))
     if unreachable:
         raise FlowError(f"{path}: step '{unreachable[0]}' is unreachable from start '{flow.start}'")
+
+
+def _check_step(flow: Flow, step: Step, catalogs: TextCatalogs) -> None:
+    where = f"{flow.source}: step '{step.id}'"
+    problem = _step_problem(flow, step)
+    if problem:
+        raise FlowError(f"{where}: {problem}")
+    for target in step.targets():
+        if target not in flow.steps:
+            raise FlowError(f"{where}: next '{target}' is not a step")
+    if step.type in ("choose_language",):
+        _check_languages(where, step.languages, catalogs)
+    keys = [k for k in (step.text, step.label, *(c.text for c in step.choices)) if k]
+    _check_texts(where, keys, catalogs)
+
+
+def _step_problem(flow: Flow, step: Step) -> str | None:
+    """What is wrong with one step on its own, or None."""
+    if step.type in _NEEDS_TEXT and not step.text:
+        return f"a {step.type} step needs a 'text'"
+    if step.type not in _NO_NEXT and not step.next:
+        unrouted = [c.id for c in step.choices if not c.next]
+        if not step.choices or unrouted:
+            return f"choice '{unrouted[0]}' has no next" if step.choices else "'next' is missing"
+    if step.type in ("choice", "multi_choice") and not step.choices:
+        return f"a {step.type} step needs 'choices'"
+    if step.type == "choose_language" and not (step.languages and step.next):
+        return "a choose_language step needs 'languages' and 'next'"
+    if step.type == "confirm_language" and not (step.next and step.no):
+        return "a confirm_language step needs 'next' and 'on_another'"
+    if step.type == "branch" and not (step.rules and step.otherwise):
+        return "a branch step needs 'rules' and 'otherwise'"
+    if step.type == "signal" and step.signal not in SIGNALS:
+        return f"signal must be one of {', '.join(sorted(SIGNALS))}"
+    if step.type == "start_flow" and not step.flow:
+        return "a start_flow step needs 'flow'"
+    if step.type == "summary":
+        return _summary_problem(flow, step)
+    return None
+
+
+def _summary_problem(flow: Flow, step: Step) -> str | None:
+    if not step.fields:
+        return "a summary step needs 'fields'"
+    for field in step.fields:
+        shown = flow.steps.get(field)
+        if shown is None or shown.type not in QUESTION_TYPES - {"summary"}:
+            return f"field '{field}' is not a question step"
+        if not shown.label:
+            return f"field '{field}' has no 'label' to show"
+    return None
 
 
 def _check_languages(where: str, codes: Iterable[str], catalogs: TextCatalogs) -> None:
@@ -135,19 +239,61 @@ def _reachable(flow: Flow) -> set[str]:
         step_id = todo.pop()
         if step_id not in seen:
             seen.add(step_id)
-            todo.extend(flow.steps[step_id].targets())
+            todo.extend(t for t in flow.steps[step_id].targets() if t in flow.steps)
     return seen
 
 
-def _with_language_words(flow: Flow, catalogs: TextCatalogs) -> Flow:
-    codes = {code for step in flow.steps.values() for code in step.languages}
-    words = {code: frozenset(_names_of(code, catalogs)) for code in codes}
-    return Flow(flow.id, flow.start, flow.steps, flow.source, flow.fallback_languages, words)
+# --- the words that pick a choice -------------------------------------------------------------
 
 
-def _names_of(code: str, catalogs: TextCatalogs) -> set[str]:
+def _choice_words(flow: Flow, catalogs: TextCatalogs) -> dict[str, dict[str, dict[str, frozenset[str]]]]:
+    """step id -> language -> choice id -> normalised words, for every question step."""
+    words: dict[str, dict[str, dict[str, frozenset[str]]]] = {}
+    for step in flow.steps.values():
+        labelled = _labelled_choices(flow, step)
+        if labelled:
+            words[step.id] = {
+                lang: {cid: _words(catalogs, lang, key) for cid, key in labelled} for lang in catalogs.languages
+            }
+        if step.type == "choose_language":
+            words[step.id] = {
+                lang: {code: frozenset(_language_names(code, catalogs)) for code in step.languages}
+                for lang in catalogs.languages
+            }
+        if step.type == "summary":
+            fields = [(f, flow.steps[f].label) for f in step.fields]
+            words[f"{step.id}#fields"] = {
+                lang: {f: _words(catalogs, lang, key) for f, key in fields} for lang in catalogs.languages
+            }
+    return words
+
+
+def _labelled_choices(flow: Flow, step: Step) -> list[tuple[str, str]]:
+    if step.type == "confirm_language":
+        return [("yes", T.YES), ("another", T.ANOTHER_LANGUAGE)]
+    if step.type == "summary":
+        return [("yes", T.SUMMARY_YES), ("change", T.SUMMARY_CHANGE)]
+    return [(c.id, c.text) for c in step.choices]
+
+
+def _words(catalogs: TextCatalogs, language: str, key: str) -> frozenset[str]:
+    """A choice's label, and the extra words the catalog lists for it ('a|b|c')."""
+    texts = [catalogs.text(language, key)]
+    extra = T.extra_words_key(key)
+    if catalogs.has(language, extra):
+        texts += catalogs.text(language, extra).split("|")
+    return frozenset(n for n in map(normalize, texts) if n)
+
+
+def _words_everywhere(catalogs: TextCatalogs, key: str) -> frozenset[str]:
+    return frozenset(
+        word for lang in catalogs.languages for word in map(normalize, catalogs.text(lang, key).split("|")) if word
+    )
+
+
+def _language_names(code: str, catalogs: TextCatalogs) -> set[str]:
     """Every way to name a language: its code, its own name(s), CLDR names in our languages."""
-    self_name = catalogs.text(code, LANGUAGE_SELF_NAME)
+    self_name = catalogs.text(code, T.LANGUAGE_SELF_NAME)
     names = {code, self_name, *self_name.split("/")}
     for reader in {*catalogs.languages, "en"}:
         try:

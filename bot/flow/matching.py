@@ -11,13 +11,17 @@ _KEYCAP = "\u20e3"
 # Joiners, direction marks/isolates, variation selectors, BOM: invisible, never meaningful here.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufe00-\ufe0f\ufeff\u00ad\u061c]")
 _PUNCTUATION = re.compile(r"[\s\.\,\!\?\)\(\:\;\-\'\"\u060c\u061f\u06d4]+")
+# Skin tones change nothing about what 👍 means.
+_SKIN_TONES = re.compile("[\U0001f3fb-\U0001f3ff]")
+# Between several answers: spaces, commas (Latin and Arabic), slashes, plus signs.
+_SEPARATORS = re.compile(r"[\s,;/+&\u060c]+")
 
 
 def normalize(text: str) -> str:
     """Fold case, accents, Arabic diacritics and invisible marks away."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = _INVISIBLE.sub("", text).casefold()
+    text = _SKIN_TONES.sub("", _INVISIBLE.sub("", text)).casefold()
     return _PUNCTUATION.sub(" ", text).strip()
 
 
@@ -44,3 +48,23 @@ def match_choice(text: str, payload: str | None, choices: dict[str, tuple[int, f
     if not answer:
         return None
     return next((cid for cid, (_, words) in choices.items() if answer in words), None)
+
+
+def match_several(
+    text: str, choices: dict[str, tuple[int, frozenset[str]]], payload: str | None = None
+) -> list[str] | None:
+    """Every choice named in an answer like "1 3 5", "1,3", "135" or "maandag woensdag".
+
+    All parts must be understood, else None: a half-understood answer is asked again.
+    The result keeps the order of the choices.
+    """
+    whole = match_choice(text, payload, choices)
+    if whole is not None:
+        return [whole]
+    parts = [p for p in _SEPARATORS.split(_INVISIBLE.sub("", text).strip()) if p]
+    if len(parts) == 1 and len(choices) < 10 and (number := parse_number(parts[0])) is not None and number > 9:
+        parts = list(parts[0])  # "135" means 1, 3 and 5 when no choice has two digits
+    picked = [match_choice(part, None, choices) for part in parts]
+    if not picked or None in picked:
+        return None
+    return [cid for cid in choices if cid in picked]

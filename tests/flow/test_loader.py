@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ROOT
-from bot.flow.loader import FlowError, load_flow, load_flows
+from bot.flow.loader import FlowError, load_book, load_flow, load_flows
 from bot.i18n import SUPPORTED_LANGUAGES, Catalogs
 
 CATALOGS = Catalogs.load(ROOT / "translations")
@@ -23,6 +23,22 @@ steps:
   - id: hello
     type: message
     text: welkom.welcome
+    next: ask
+  - id: ask
+    type: choice
+    text: menu.ask
+    label: menu.ask
+    choices:
+      - {id: one, text: menu.intake}
+      - {id: two, text: menu.nothing, next: done}
+    next: check
+  - id: check
+    type: summary
+    text: kennismaking.summary.intro
+    fields: [ask]
+    next: done
+  - id: done
+    type: end
 """
 
 
@@ -33,15 +49,18 @@ def write(tmp_path: Path, text: str, name: str = "demo.yaml") -> Path:
 
 
 def test_every_shipped_flow_loads() -> None:
-    flows = load_flows(ROOT / "flows", CATALOGS)
-    assert "welkom" in flows
-    assert all(flow.source.parent == ROOT / "flows" for flow in flows.values())
+    book = load_book(ROOT / "flows", CATALOGS)
+    assert {"welkom", "taal", "menu", "kennismaking"} <= set(book.flows)
+    assert all(flow.source.parent == ROOT / "flows" for flow in book.flows.values())
+    assert {"help", "hulp"} <= book.global_words["help"] and "stop" in book.global_words["stop"]
 
 
 def test_a_valid_flow_loads_with_words_for_its_languages(tmp_path: Path) -> None:
     flow = load_flow(write(tmp_path, VALID), CATALOGS)
-    assert flow.start == "pick" and set(flow.steps) == {"pick", "hello"}
-    assert {"arabisch", "arabic", "العربية", "ar"} <= flow.language_words["ar"]
+    assert flow.start == "pick" and set(flow.steps) == {"pick", "hello", "ask", "check", "done"}
+    assert {"arabisch", "arabic", "العربية", "ar"} <= flow.choice_words["pick"]["nl"]["ar"]
+    assert flow.choice_words["ask"]["nl"]["two"] == {"niets dank je"}
+    assert flow.choice_words["check#fields"]["nl"] == {"ask": {"wat wil je doen stuur het nummer"}}
 
 
 BROKEN = [
@@ -53,8 +72,22 @@ BROKEN = [
     ("  - id: hello\n", "  - id: pick\n", "step 'pick': duplicate step id"),
     ("type: message", "type: telepathy", "step 'hello': type must be one of"),
     ("    next: hello\n", "    next: hello\n    nxet: hello\n", "step 'pick': unknown field(s) nxet"),
-    ("    languages: [nl, ar]\n", "", "step 'pick': a choose_language step needs 'languages'"),
-    ("    next: hello\n", "    next: hello\n    if_language_known: later\n", "step 'pick': next 'later' is not a step"),
+    ("    languages: [nl, ar]\n", "", "step 'pick': a choose_language step needs 'languages' and 'next'"),
+    ("    next: ask\n", "", "step 'hello': 'next' is missing"),
+    ("    next: check\n", "", "step 'ask': choice 'one' has no next"),
+    (
+        "      - {id: two, text: menu.nothing, next: done}",
+        "      - {id: one, text: menu.nothing}",
+        "step 'ask': duplicate choice id 'one'",
+    ),
+    ("    fields: [ask]", "    fields: [hello]", "step 'check': field 'hello' is not a question step"),
+    ("    label: menu.ask\n", "", "step 'check': field 'ask' has no 'label' to show"),
+    (
+        "    type: end\n",
+        "    type: signal\n    signal: fireworks\n    next: hello\n",
+        "step 'done': signal must be one of",
+    ),
+    ("    text: menu.ask\n    label", "    label", "step 'ask': a choice step needs a 'text'"),
 ]
 
 
@@ -71,7 +104,7 @@ def test_a_broken_flow_is_refused_with_the_path_to_the_problem(
 
 
 def test_an_unreachable_step_is_refused(tmp_path: Path) -> None:
-    text = VALID + "  - id: orphan\n    type: message\n    text: welkom.welcome\n"
+    text = VALID + "  - id: orphan\n    type: message\n    text: welkom.welcome\n    next: done\n"
     with pytest.raises(FlowError, match="step 'orphan' is unreachable from start 'pick'"):
         load_flow(write(tmp_path, text), CATALOGS)
 
@@ -79,6 +112,19 @@ def test_an_unreachable_step_is_refused(tmp_path: Path) -> None:
 def test_a_message_without_text_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FlowError, match="step 'hello': a message step needs a 'text'"):
         load_flow(write(tmp_path, VALID.replace("    text: welkom.welcome\n", "")), CATALOGS)
+
+
+def test_a_flow_started_by_another_must_exist(tmp_path: Path) -> None:
+    for name in ("welkom", "taal", "menu"):
+        (tmp_path / f"{name}.yaml").write_text((ROOT / "flows" / f"{name}.yaml").read_text())
+    with pytest.raises(FlowError, match="step 'to_kennismaking': flow 'kennismaking' does not exist"):
+        load_book(tmp_path, CATALOGS)
+
+
+def test_the_book_needs_the_language_and_menu_flows(tmp_path: Path) -> None:
+    write(tmp_path, VALID.replace("id: demo", "id: welkom"))
+    with pytest.raises(FlowError, match="flow 'taal' is missing"):
+        load_book(tmp_path, CATALOGS)
 
 
 def test_a_text_missing_in_one_language_names_that_language(tmp_path: Path) -> None:

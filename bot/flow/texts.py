@@ -1,0 +1,52 @@
+"""Catalog keys the engine itself uses, whatever the flow. Every catalog must have them."""
+
+LANGUAGE_SELF_NAME = "language.self_name"
+ANOTHER_LANGUAGE = "language.another"
+NOT_UNDERSTOOD = "input.not_understood"
+MEDIA_NOT_SUPPORTED = "input.media_not_supported"
+PERSON_WILL_HELP = "input.person_will_help"
+YES, NO = "common.yes", "common.no"
+MULTI_HINT = "common.multi_hint"
+SKIP_HINT = "common.skip_hint"
+SKIP_WORDS = "common.skip.words"
+SUMMARY_QUESTION = "summary.is_this_right"
+SUMMARY_YES = "summary.yes"
+SUMMARY_CHANGE = "summary.change"
+SUMMARY_WHICH = "summary.which"
+SUMMARY_SKIPPED = "summary.skipped"
+SESSION_EXPIRED = "session.expired"
+HELP_REPLY = "global.help.reply"
+STOP_REPLY = "global.stop.reply"
+CANCEL_NOT_YET = "global.cancel.not_yet"
+
+
+def global_words_key(action: str) -> str:
+    return f"global.{action}.words"
+
+
+def extra_words_key(text_key: str) -> str:
+    """More words that pick a choice besides its label, e.g. 'common.yes.words'."""
+    return f"{text_key}.words"
+
+
+ENGINE_TEXTS = (
+    LANGUAGE_SELF_NAME,
+    ANOTHER_LANGUAGE,
+    NOT_UNDERSTOOD,
+    MEDIA_NOT_SUPPORTED,
+    PERSON_WILL_HELP,
+    YES,
+    NO,
+    MULTI_HINT,
+    SKIP_HINT,
+    SKIP_WORDS,
+    SUMMARY_QUESTION,
+    SUMMARY_YES,
+    SUMMARY_CHANGE,
+    SUMMARY_WHICH,
+    SUMMARY_SKIPPED,
+    SESSION_EXPIRED,
+    HELP_REPLY,
+    STOP_REPLY,
+    CANCEL_NOT_YET,
+)

@@ -1,0 +1,154 @@
+"""The kennismaking end to end: webhook in, intake stored, translated, shown to the coordinator in Dutch."""
+
+from collections.abc import Iterator
+from pathlib import Path
+from string import Template
+
+import pytest
+import yaml
+from flask import Flask
+from sqlmodel import select
+
+from bot import dispatcher
+from bot.intake import TRANSLATED, UNTRANSLATED
+from bot.services import EXTENSION, Services
+from storage.db import session_scope
+from storage.models import Escalation, Intake, Participant
+from tests.conftest import PUBLIC_BASE_URL, make_app
+from tests.support.fake_translators import FakeMyMemory, fake_translation
+from tests.support.http import serving
+from tests.support.twilio import INBOUND_PATH, inbound_form, sign
+
+SCRIPT = yaml.safe_load((Path(__file__).parent / "flow" / "cases" / "kennismaking.yaml").read_text(encoding="utf-8"))
+ARABIC = SCRIPT["own_words"]["ar"]
+
+
+@pytest.fixture
+def translation_service() -> FakeMyMemory:
+    return FakeMyMemory()
+
+
+@pytest.fixture
+def translating_app(tmp_path: Path, translation_service: FakeMyMemory) -> Iterator[Flask]:
+    with serving(translation_service) as url:
+        app = make_app(tmp_path, TRANSLATOR="mymemory", TRANSLATOR_URL=url, TRANSLATOR_TIMEOUT="5")
+        app.extensions[EXTENSION].channel.echo = None
+        yield app
+        app.extensions[EXTENSION].db.dispose()
+
+
+class Newcomer:
+    """Someone writing to the bot through the signed webhook."""
+
+    def __init__(self, app: Flask):
+        self.client, self.services = app.test_client(), app.extensions[EXTENSION]
+        self.count = 0
+
+    def says(self, *texts: str) -> None:
+        for text in texts:
+            self.count += 1
+            form = inbound_form(f"SM{self.count:04d}", text)
+            signature = sign(self.services.settings.webhook_token, PUBLIC_BASE_URL + INBOUND_PATH, form)
+            response = self.client.post(INBOUND_PATH, data=form, headers={"X-Twilio-Signature": signature})
+            assert response.status_code == 200
+            self.services.queue.join()
+
+    def does_the_kennismaking_in_arabic(self) -> None:
+        self.says("hallo", "3", "1")  # menu, Arabic, consent
+        self.says(*(Template(line["say"]).substitute(ARABIC) for line in SCRIPT["script"]))
+
+
+def stored_intake(services: Services) -> Intake:
+    with session_scope(services.db) as db:
+        return db.exec(select(Intake)).one()
+
+
+def test_the_kennismaking_in_arabic_is_stored_with_dutch_beside_the_own_words(translating_app: Flask) -> None:
+    services = translating_app.extensions[EXTENSION]
+    Newcomer(translating_app).does_the_kennismaking_in_arabic()
+    intake = stored_intake(services)
+    assert intake.language == "ar" and intake.untranslated == 0
+    assert intake.answers["name"] == ARABIC["name"]  # a name is not translated
+    assert intake.answers["days"] == ["tue", "thu"] and intake.answers["reminders"] is True
+    for key in ("country", "learn_words", "customs", "lunch_other"):
+        assert intake.answers[key] == {
+            "original": ARABIC[key],
+            "language": "ar",
+            "status": TRANSLATED,
+            "dutch": fake_translation(ARABIC[key], "nl-NL"),
+        }
+    with session_scope(services.db) as db:
+        participant = db.exec(select(Participant)).one()
+        assert participant.language == "ar" and participant.consent_given_at is not None
+
+
+def test_bot_intake_prints_the_dutch_version(translating_app: Flask) -> None:
+    services = translating_app.extensions[EXTENSION]
+    Newcomer(translating_app).does_the_kennismaking_in_arabic()
+    result = translating_app.test_cli_runner().invoke(args=["bot", "intake", "+31612345678"])
+    assert result.exit_code == 0, result.output
+    nl = services.catalogs
+    assert result.output.startswith(f"Kennismaking met {ARABIC['name']}\n")
+    assert f"{nl.text('nl', 'kennismaking.dutch.label')}: {nl.text('nl', 'kennismaking.dutch.little')}" in result.output
+    days = f"{nl.text('nl', 'common.day.tue')}, {nl.text('nl', 'common.day.thu')}"
+    assert f"{nl.text('nl', 'kennismaking.days.label')}: {days}" in result.output
+    lines = result.output.splitlines()
+    translated = f"{nl.text('nl', 'kennismaking.customs.label')}: {fake_translation(ARABIC['customs'], 'nl-NL')}"
+    original = lines[lines.index(translated) + 1]
+    assert original.startswith("  Eigen woorden (Arabisch): ") and ARABIC["customs"] in original
+
+
+def test_without_a_translator_the_own_words_are_kept_and_marked(app: Flask, services: Services) -> None:
+    Newcomer(app).does_the_kennismaking_in_arabic()
+    intake = stored_intake(services)
+    assert intake.answers["customs"] == {
+        "original": ARABIC["customs"],
+        "language": "ar",
+        "dutch": None,
+        "status": UNTRANSLATED,
+    }
+    result = app.test_cli_runner().invoke(args=["bot", "intake", "0612345678"])
+    assert "(nog niet vertaald)" in result.output and ARABIC["customs"] in result.output
+
+
+def test_a_failed_translation_is_retried_by_the_dispatcher(translating_app, translation_service) -> None:
+    services = translating_app.extensions[EXTENSION]
+    translation_service.script = ["500"] * 4
+    Newcomer(translating_app).does_the_kennismaking_in_arabic()
+    first = stored_intake(services)
+    assert first.untranslated == 4
+    assert dispatcher.tick(services, first.updated_at)["translations"] == 0  # resting
+    assert dispatcher.tick(services, first.updated_at + dispatcher.TRANSLATION_RETRY)["translations"] == 1
+    services.queue.join()
+    assert stored_intake(services).untranslated == 0
+
+
+def test_a_dutch_intake_needs_no_translation(app: Flask, services: Services) -> None:
+    newcomer = Newcomer(app)
+    newcomer.says("hallo", "1", "ja")
+    newcomer.says(*(Template(line["say"]).substitute(SCRIPT["own_words"]["nl"]) for line in SCRIPT["script"]))
+    intake = stored_intake(services)
+    assert intake.untranslated == 0 and intake.answers["customs"]["status"] == "original_is_dutch"
+
+
+def test_bot_intake_for_an_unknown_number(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["bot", "intake", "+31699999999"])
+    assert result.exit_code == 1 and "geen kennismaking" in result.output
+
+
+def test_help_and_stop_are_recorded(app: Flask, services: Services) -> None:
+    newcomer = Newcomer(app)
+    newcomer.says("hallo", "2", "yes", "help")
+    with session_scope(services.db) as db:
+        [escalation] = db.exec(select(Escalation)).all()
+        assert (escalation.reason, escalation.flow_id, escalation.step_id) == (
+            "asked_for_person",
+            "kennismaking",
+            "name",
+        )
+    newcomer.says("stop")
+    with session_scope(services.db) as db:
+        assert db.exec(select(Participant)).one().stopped_at is not None
+    newcomer.says("hello again")
+    with session_scope(services.db) as db:
+        assert db.exec(select(Participant)).one().stopped_at is None
