@@ -11,6 +11,8 @@ _KEYCAP = "\u20e3"
 # Joiners, direction marks/isolates, variation selectors, BOM: invisible, never meaningful here.
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufe00-\ufe0f\ufeff\u00ad\u061c]")
 _PUNCTUATION = re.compile(r"[\s\.\,\!\?\)\(\:\;\-\'\"\u060c\u061f\u06d4]+")
+# "п'ятниця", "п’ятниця" and CLDR's "пʼятниця" are one word; so are "su'aal" and "suaal".
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u0060\u00b4]")
 # Skin tones change nothing about what 👍 means.
 _SKIN_TONES = re.compile("[\U0001f3fb-\U0001f3ff]")
 # Between several answers: spaces, commas (Latin and Arabic), slashes, plus signs.
@@ -21,7 +23,7 @@ def normalize(text: str) -> str:
     """Fold case, accents, Arabic diacritics and invisible marks away."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = _SKIN_TONES.sub("", _INVISIBLE.sub("", text)).casefold()
+    text = _APOSTROPHES.sub("", _SKIN_TONES.sub("", _INVISIBLE.sub("", text))).casefold()
     return _PUNCTUATION.sub(" ", text).strip()
 
 

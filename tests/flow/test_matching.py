@@ -54,3 +54,8 @@ CHOICES = {"yes": (1, frozenset({"ja", "yes"})), "no": (2, frozenset({"nee", "no
 )
 def test_match_choice(text: str, payload: str | None, chosen: str | None) -> None:
     assert match_choice(text, payload, CHOICES) == chosen
+
+
+def test_every_apostrophe_is_the_same() -> None:
+    assert normalize("п'ятниця") == normalize("Пʼятниця") == normalize("п’ятниця")
+    assert normalize("su'aal") == normalize("suaal")
