@@ -36,7 +36,20 @@ def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcom
         participant.stopped_at = None  # writing again undoes 'stop'
         session, events = _advance(services, db, participant, message, now)
         _save_session(db, participant, session, now)
-        return _apply(services, db, participant, events, now)
+        outcome = _apply(services, db, participant, events, now)
+        if participant.consent_given_at is None:
+            _forget_words(db, message)
+        return outcome
+
+
+def _forget_words(db: DbSession, message: Message) -> None:
+    """Without consent nothing but the number and language is kept: not what they wrote.
+
+    The row stays (empty), so a repeated webhook for the same MessageSid is still
+    recognised and answered once.
+    """
+    message.body, message.media, message.button_payload = "", [], None
+    db.add(message)
 
 
 def _advance(

@@ -45,3 +45,27 @@ def test_dispatch_refuses_a_time_without_offset(app: Flask) -> None:
     for bad in ("2026-12-01T08:00:00", "tomorrow"):
         result = app.test_cli_runner().invoke(args=["bot", "dispatch", "--now", bad])
         assert result.exit_code == 2 and "--now" in result.output
+
+
+def test_the_whole_kennismaking_in_arabic_through_bot_chat(app: Flask, services: Services) -> None:
+    """The issue's walk-through: 'مرحبا' is recognised, consent, kennismaking, summary, intake."""
+    from string import Template
+
+    from tests.test_intake import ARABIC, SCRIPT
+
+    answers = [Template(line["say"]).substitute(ARABIC) for line in SCRIPT["script"]]
+    lines = ["مرحبا", "1", "1", *answers]
+    result = app.test_cli_runner().invoke(args=["bot", "chat", "--phone", "+31612345678"], input="\n".join(lines))
+    assert result.exit_code == 0, result.output
+    ar = services.catalogs
+    for key in (
+        "language.confirm_detected",
+        "consent.ask",
+        "kennismaking.name.ask",
+        "kennismaking.summary.intro",
+        "kennismaking.done",
+    ):
+        assert ar.text("ar", key) in result.output
+    intake = app.test_cli_runner().invoke(args=["bot", "intake", "+31612345678"])
+    assert intake.exit_code == 0
+    assert ARABIC["learn_words"] in intake.output and "(nog niet vertaald)" in intake.output

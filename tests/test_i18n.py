@@ -2,13 +2,22 @@
 
 import re
 import string
+from datetime import UTC, datetime
 
 import pytest
 from babel.messages.pofile import read_po
 
 from bot.config import ROOT
-from bot.flow.events import Option, SendMessage, TextRef
-from bot.i18n import SOURCE_LANGUAGE, SUPPORTED_LANGUAGES, Catalogs, render
+from bot.flow.events import Line, Literal, Option, SendMessage, TextRef
+from bot.i18n import (
+    SOURCE_LANGUAGE,
+    SUPPORTED_LANGUAGES,
+    Catalogs,
+    format_when,
+    isolate_if_needed,
+    render,
+    render_part,
+)
 
 CATALOGS = Catalogs.load(ROOT / "translations")
 SOURCE_KEYS = sorted(CATALOGS.keys(SOURCE_LANGUAGE))
@@ -88,3 +97,56 @@ def test_params_fill_placeholders_and_missing_texts_fall_back_to_dutch() -> None
     catalogs = Catalogs({"nl": {"greet": "Hallo {name}!"}, "ar": {}})
     assert catalogs.text("ar", "greet", {"name": "Amal"}) == "Hallo Amal!"
     assert re.fullmatch(r"Hallo \w+!", catalogs.text("nl", "greet", {"name": "Amal"}))
+
+
+WHEN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam (winter time)
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("nl", "donderdag 3 december, 10:00"),
+        ("en", "Thursday 3 December, 10:00"),
+        ("ar", "الخميس ٣ ديسمبر، ١٠:٠٠"),
+        ("uk", "четвер 3 грудня, 10:00"),
+        ("tr", "Perşembe 3 Aralık 10:00"),
+        ("ti", "ሓሙስ 3 ታሕሳስ 10:00"),
+    ],
+)
+def test_dates_in_the_readers_language_and_amsterdam_time(language: str, written: str) -> None:
+    assert format_when(WHEN, language) == written
+
+
+def test_persian_and_pashto_dates_use_their_own_digits() -> None:
+    assert "۳" in format_when(WHEN, "fa") and "۱۰:۰۰" in format_when(WHEN, "fa")
+    assert "۱۰:۰۰" in format_when(WHEN, "ps")
+    assert not any(ch.isascii() and ch.isdigit() for ch in format_when(WHEN, "fa"))
+
+
+def test_summer_time_is_taken_into_account() -> None:
+    assert format_when(datetime(2026, 7, 7, 9, 0, tzinfo=UTC), "nl").endswith("11:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "reader", "isolated"),
+    [
+        ("Amal", "ar", True),
+        ("أمل 2", "ar", False),
+        ("أمل", "nl", True),
+        ("Amal 2", "nl", False),
+        ("12:30", "ar", False),
+        ("Zahra از کابل", "fa", True),
+    ],
+)
+def test_own_words_are_isolated_only_where_direction_differs(text: str, reader: str, isolated: bool) -> None:
+    from bot.i18n import is_rtl
+
+    shown = isolate_if_needed(text, is_rtl(reader))
+    assert shown == (f"\u2068{text}\u2069" if isolated else text)
+
+
+def test_a_latin_name_in_an_arabic_summary_line_keeps_its_order() -> None:
+    line = Line((TextRef("kennismaking.name.label"), Literal("Amal Ali")), separator=": ")
+    assert (
+        render_part(CATALOGS, "ar", line) == CATALOGS.text("ar", "kennismaking.name.label") + ": \u2068Amal Ali\u2069"
+    )
