@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time
+from babel.lists import format_list
 from babel.messages.pofile import read_po
 
 from bot.flow.events import Line, Literal, SendMessage, TextRef
@@ -70,7 +71,8 @@ def render_part(catalogs: Catalogs, reader: str, part: TextRef | Literal | Line)
     if isinstance(part, Literal):
         return isolate_if_needed(part.text, is_rtl(reader))
     if isinstance(part, Line):
-        return part.separator.join(render_part(catalogs, reader, p) for p in part.parts)
+        rendered = [render_part(catalogs, reader, p) for p in part.parts]
+        return format_list(rendered, locale=reader) if part.listed else part.separator.join(rendered)
     return catalogs.text(part.language or reader, part.key, part.params)
 
 

@@ -90,7 +90,7 @@ def test_bot_intake_prints_the_dutch_version(translating_app: Flask) -> None:
     nl = services.catalogs
     assert result.output.startswith(f"Kennismaking met {ARABIC['name']}\n")
     assert f"{nl.text('nl', 'kennismaking.dutch.label')}: {nl.text('nl', 'kennismaking.dutch.little')}" in result.output
-    days = f"{nl.text('nl', 'common.day.tue')}, {nl.text('nl', 'common.day.thu')}"
+    days = f"{nl.text('nl', 'common.day.tue')} en {nl.text('nl', 'common.day.thu')}"
     assert f"{nl.text('nl', 'kennismaking.days.label')}: {days}" in result.output
     lines = result.output.splitlines()
     translated = f"{nl.text('nl', 'kennismaking.customs.label')}: {fake_translation(ARABIC['customs'], 'nl-NL')}"

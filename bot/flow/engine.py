@@ -397,5 +397,5 @@ def answer_shown(field: Step, value: Any) -> TextRef | Literal | Line:
         return next((TextRef(c.text) for c in field.choices if c.id == value), Literal(str(value)))
     if field.type == "multi_choice":
         labels = [TextRef(c.text) for c in field.choices if c.id in value]
-        return Line(tuple(labels), separator=", ")
+        return Line(tuple(labels), listed=True)
     return Literal(str(value))

@@ -22,10 +22,14 @@ class Literal:
 
 @dataclass(frozen=True)
 class Line:
-    """One line made of parts, e.g. a summary line: label, separator, answer."""
+    """One line made of parts, e.g. a summary line: label, separator, answer.
+
+    `listed` joins the parts as a list in the reader's language ("A, B en C").
+    """
 
     parts: tuple["TextRef | Literal | Line", ...]
     separator: str = ""
+    listed: bool = False
 
 
 @dataclass(frozen=True)
