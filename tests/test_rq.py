@@ -63,9 +63,9 @@ def post(app: Flask, sid: str, body: str) -> None:
     assert app.test_client().post(INBOUND_PATH, data=form, headers={"X-Twilio-Signature": signature}).status_code == 200
 
 
-def run_worker(env: dict[str, str]) -> subprocess.CompletedProcess:
+def run_worker(env: dict[str, str], *options: str) -> subprocess.CompletedProcess:
     result = subprocess.run(
-        [RQ, "worker", "--burst", "--url", REDIS_URL, QUEUE_NAME],
+        [RQ, "worker", "--burst", "--url", REDIS_URL, *options, QUEUE_NAME],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -91,12 +91,13 @@ def test_the_webhook_enqueues_a_job_by_id_on_redis(redis_app: Flask, redis: Redi
     assert replies(services) == []  # nothing is handled in the web process
 
 
-def test_a_worker_runs_the_conversation(redis_app: Flask, worker_env: dict[str, str]) -> None:
+@pytest.mark.parametrize("options", [(), ("-w", "bot.worker.WelkomWorker")], ids=["rq Worker", "WelkomWorker"])
+def test_a_worker_runs_the_conversation(redis_app: Flask, worker_env: dict[str, str], options) -> None:
     services = redis_app.extensions[EXTENSION]
     post(redis_app, "SM1", "hallo")
-    run_worker(worker_env)
+    run_worker(worker_env, *options)
     post(redis_app, "SM2", "3")
-    run_worker(worker_env)
+    run_worker(worker_env, *options)
     menu, welcome = replies(services)
     assert menu.startswith(services.catalogs.text("nl", "language.choose"))
     assert welcome.startswith(services.catalogs.text("ar", "welkom.welcome"))
