@@ -22,7 +22,7 @@ from bot.flow.events import (
     TextRef,
 )
 from bot.flow.matching import match_choice, match_several, normalize
-from bot.flow.model import QUESTION_TYPES, Choice, Flow, FlowBook, Input, Session, Step
+from bot.flow.model import QUESTION_TYPES, Choice, ChoiceWords, Flow, FlowBook, Input, Session, Step
 
 LANGUAGE_FLOW, MENU_FLOW, CANCEL_FLOW = "taal", "menu", "afmelden"
 GLOBAL_ACTIONS = ("help", "language", "stop", "menu", "cancel")
@@ -266,9 +266,9 @@ class _Turn:
         self.send(self.prompt(step))
 
     def pick_field(self, step: Step, given: Input) -> None:
-        fields = self.answered_fields(step)
+        # Numbered as shown: only the fields that have an answer.
         label_words = self.words(f"{step.id}#fields")
-        words = {f: (n, label_words.get(f, (n, frozenset()))[1]) for n, f in enumerate(fields, start=1)}
+        words = {f: (n, label_words[f][1]) for n, f in enumerate(self.answered_fields(step), start=1)}
         picked = match_choice(given.text, given.button_payload, words)
         if picked is None:
             return self.miss(step, given)
@@ -291,18 +291,10 @@ class _Turn:
         self.send(self.prompt(step, lead))
 
     def match(self, step_id: str, given: Input) -> str | None:
-        choices = self.words(step_id)
-        return match_choice(given.text, given.button_payload, choices)
+        return match_choice(given.text, given.button_payload, self.words(step_id))
 
-    def words(self, key: str) -> dict[str, tuple[int, frozenset[str]]]:
-        """Choice id -> (number, words), the participant's language first, then all others."""
-        by_language = self.flow.choice_words.get(key, {})
-        order = [self.s.language, *by_language] if self.s.language else list(by_language)
-        merged: dict[str, tuple[int, set[str]]] = {}
-        for language in dict.fromkeys(lang for lang in order if lang in by_language):
-            for number, (choice_id, words) in enumerate(by_language[language].items(), start=1):
-                merged.setdefault(choice_id, (number, set()))[1].update(words)
-        return _without_shared_words({cid: (n, frozenset(w)) for cid, (n, w) in merged.items()})
+    def words(self, key: str) -> ChoiceWords:
+        return self.flow.choice_words.get(key, {})
 
     # --- words that work everywhere ------------------------------------------------------------
 
@@ -374,17 +366,6 @@ _HANDED_OVER = object()
 
 def _numbered(labels: list[TextRef]) -> list[Option]:
     return [Option(n, label) for n, label in enumerate(labels, start=1)]
-
-
-def _without_shared_words(
-    choices: dict[str, tuple[int, frozenset[str]]],
-) -> dict[str, tuple[int, frozenset[str]]]:
-    """A word that names two choices (in different languages) picks neither."""
-    seen: dict[str, int] = {}
-    for _, words in choices.values():
-        for word in words:
-            seen[word] = seen.get(word, 0) + 1
-    return {cid: (n, frozenset(w for w in words if seen[w] == 1)) for cid, (n, words) in choices.items()}
 
 
 def answer_shown(field: Step, value: Any) -> TextRef | Literal | Line:

@@ -1,5 +1,6 @@
 """Read flow files from flows/ and refuse a broken one with the path to the problem."""
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from babel import Locale, UnknownLocaleError
 from bot.flow import texts as T
 from bot.flow.engine import GLOBAL_ACTIONS, LANGUAGE_FLOW, MENU_FLOW
 from bot.flow.matching import normalize
-from bot.flow.model import QUESTION_TYPES, SIGNALS, STEP_TYPES, Choice, Flow, FlowBook, Rule, Step
+from bot.flow.model import QUESTION_TYPES, SIGNALS, STEP_TYPES, Choice, ChoiceWords, Flow, FlowBook, Rule, Step
 
 _STEP_FIELDS = frozenset(
     "id type text label next choices languages optional translate rules otherwise fields flow signal"
@@ -246,26 +247,25 @@ def _reachable(flow: Flow) -> set[str]:
 # --- the words that pick a choice -------------------------------------------------------------
 
 
-def _choice_words(flow: Flow, catalogs: TextCatalogs) -> dict[str, dict[str, dict[str, frozenset[str]]]]:
-    """step id -> language -> choice id -> normalised words, for every question step."""
-    words: dict[str, dict[str, dict[str, frozenset[str]]]] = {}
+def _choice_words(flow: Flow, catalogs: TextCatalogs) -> dict[str, ChoiceWords]:
+    """step id -> choice id -> (number, normalised words in every language), for every question."""
+    words: dict[str, ChoiceWords] = {}
     for step in flow.steps.values():
         labelled = _labelled_choices(flow, step)
         if labelled:
-            words[step.id] = {
-                lang: {cid: _words(catalogs, lang, key) for cid, key in labelled} for lang in catalogs.languages
-            }
+            words[step.id] = _numbered_words([(cid, _words(catalogs, key)) for cid, key in labelled])
         if step.type == "choose_language":
-            words[step.id] = {
-                lang: {code: frozenset(_language_names(code, catalogs)) for code in step.languages}
-                for lang in catalogs.languages
-            }
+            words[step.id] = _numbered_words([(code, _language_names(code, catalogs)) for code in step.languages])
         if step.type == "summary":
-            fields = [(f, flow.steps[f].label) for f in step.fields]
-            words[f"{step.id}#fields"] = {
-                lang: {f: _words(catalogs, lang, key) for f, key in fields} for lang in catalogs.languages
-            }
+            fields = [(f, _words(catalogs, flow.steps[f].label)) for f in step.fields]
+            words[f"{step.id}#fields"] = _numbered_words(fields)
     return words
+
+
+def _numbered_words(choices: list[tuple[str, set[str]]]) -> ChoiceWords:
+    """Number the choices; a word that names two of them (in two languages) picks neither."""
+    count = Counter(word for _, words in choices for word in words)
+    return {cid: (n, frozenset(w for w in words if count[w] == 1)) for n, (cid, words) in enumerate(choices, 1)}
 
 
 def _labelled_choices(flow: Flow, step: Step) -> list[tuple[str, str]]:
@@ -276,13 +276,17 @@ def _labelled_choices(flow: Flow, step: Step) -> list[tuple[str, str]]:
     return [(c.id, c.text) for c in step.choices]
 
 
-def _words(catalogs: TextCatalogs, language: str, key: str) -> frozenset[str]:
-    """A choice's label, and the extra words the catalog lists for it ('a|b|c')."""
-    texts = [catalogs.text(language, key)]
+def _words(catalogs: TextCatalogs, key: str) -> set[str]:
+    """A choice's label in every language, and the extra words the catalogs list for it ('a|b|c')."""
+    texts = [catalogs.text(language, key) for language in catalogs.languages]
     extra = T.extra_words_key(key)
-    if catalogs.has(language, extra):
-        texts += catalogs.text(language, extra).split("|")
-    return frozenset(n for n in map(normalize, texts) if n)
+    texts += [
+        word
+        for lang in catalogs.languages
+        if catalogs.has(lang, extra)
+        for word in catalogs.text(lang, extra).split("|")
+    ]
+    return {n for n in map(normalize, texts) if n}
 
 
 def _words_everywhere(catalogs: TextCatalogs, key: str) -> frozenset[str]:

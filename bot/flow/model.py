@@ -61,6 +61,10 @@ class Step:
         return tuple(dict.fromkeys(t for t in candidates if t))
 
 
+# choice id -> (its number, the normalised words in any language that pick it)
+ChoiceWords = dict[str, tuple[int, frozenset[str]]]
+
+
 @dataclass(frozen=True)
 class Flow:
     id: str
