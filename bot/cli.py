@@ -5,11 +5,21 @@ import threading
 from datetime import UTC, datetime
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlmodel import select
+from waitress import serve as waitress_serve
 
+from bot import dispatcher
+from bot.channels import ConsoleChannel
+from bot.chat import ChatSession, run_chat
+from bot.intake import INTAKE_FLOW, dutch_summary
+from bot.phone import Address, InvalidPhone, to_e164
+from bot.queue import InProcessJobQueue
 from bot.services import EXTENSION, Services
+from storage.db import session_scope
 from storage.migrate import upgrade
+from storage.models import Channel, Intake, Participant
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -38,8 +48,6 @@ def migrate() -> None:
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Migrate, then serve the webhooks (with jobs and the dispatcher in-process when embedded)."""
-    from waitress import serve as waitress_serve
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     services = _services()
     upgrade(services.settings.database_url)
@@ -50,9 +58,7 @@ def serve(host: str, port: int) -> None:
     waitress_serve(current_app._get_current_object(), host=host, port=port)
 
 
-def _start_embedded_dispatcher(app) -> None:
-    from bot import dispatcher
-
+def _start_embedded_dispatcher(app: Flask) -> None:
     def loop() -> None:
         stop = threading.Event()
         while not stop.wait(dispatcher.TICK_SECONDS):
@@ -70,8 +76,6 @@ def _start_embedded_dispatcher(app) -> None:
 @with_appcontext
 def dispatch(now_text: str | None) -> None:
     """Run one dispatcher tick: enqueue every job that is due."""
-    from bot import dispatcher
-
     now = _parse_now(now_text) if now_text else utcnow()
     counts = dispatcher.tick(_services(), now)
     _wait_for_embedded_jobs()
@@ -95,11 +99,6 @@ def _parse_now(text: str) -> datetime:
 @with_appcontext
 def chat(phone: str, channel: str, url: str | None) -> None:
     """Type as a newcomer; the bot's replies are printed. Ctrl-D ends."""
-    from bot.channels import ConsoleChannel
-    from bot.chat import ChatSession, run_chat
-    from bot.phone import Address, InvalidPhone, to_e164
-    from storage.models import Channel
-
     services = _services()
     try:
         address = Address(to_e164(phone), Channel(channel))
@@ -114,8 +113,6 @@ def chat(phone: str, channel: str, url: str | None) -> None:
 
 
 def _wait_for_embedded_jobs() -> None:
-    from bot.queue import InProcessJobQueue
-
     if isinstance(_services().queue, InProcessJobQueue):
         _services().queue.join()
 
@@ -125,13 +122,6 @@ def _wait_for_embedded_jobs() -> None:
 @with_appcontext
 def intake(phone: str) -> None:
     """Print a participant's kennismaking in Dutch, their own words beside the translation."""
-    from sqlmodel import select
-
-    from bot.intake import INTAKE_FLOW, dutch_summary
-    from bot.phone import InvalidPhone, to_e164
-    from storage.db import session_scope
-    from storage.models import Intake, Participant
-
     services = _services()
     try:
         number = to_e164(phone)
