@@ -10,16 +10,17 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 from waitress import serve as waitress_serve
 
-from bot import dispatcher
+from bot import appointments, dispatcher
 from bot.channels import ConsoleChannel
 from bot.chat import ChatSession, run_chat
 from bot.intake import INTAKE_FLOW, dutch_summary
 from bot.phone import Address, InvalidPhone, to_e164
 from bot.queue import InProcessJobQueue
+from bot.schedule import ScheduleError
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
 from storage.migrate import upgrade
-from storage.models import Channel, Intake, Participant
+from storage.models import AppointmentKind, Channel, Coordinator, Intake, Participant
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -76,20 +77,10 @@ def _start_embedded_dispatcher(app: Flask) -> None:
 @with_appcontext
 def dispatch(now_text: str | None) -> None:
     """Run one dispatcher tick: enqueue every job that is due."""
-    now = _parse_now(now_text) if now_text else utcnow()
+    now = _parse_moment(now_text, "--now") if now_text else utcnow()
     counts = dispatcher.tick(_services(), now)
     _wait_for_embedded_jobs()
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
-
-
-def _parse_now(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError as error:
-        raise click.BadParameter(f"not an ISO 8601 time: {text}", param_hint="--now") from error
-    if moment.tzinfo is None:
-        raise click.BadParameter("give an offset, e.g. 2026-12-01T08:00:00+01:00", param_hint="--now")
-    return moment.astimezone(UTC)
 
 
 @bot.command()
@@ -134,3 +125,100 @@ def intake(phone: str) -> None:
             raise click.ClickException(services.coordinator_texts.text("nl", "intake.not_found"))
         flow = services.book.flows[INTAKE_FLOW]
         click.echo(dutch_summary(found, participant, flow, services.catalogs, services.coordinator_texts))
+
+
+@bot.group()
+def coordinator() -> None:
+    """Coordinators: who hears about absences and questions."""
+
+
+@coordinator.command("add")
+@click.option("--name", required=True)
+@click.option("--phone", help="Where notices go, e.g. +31600000001.")
+@click.option("--channel", type=click.Choice(["whatsapp", "sms"]), default="whatsapp", show_default=True)
+@click.option("--email")
+@with_appcontext
+def coordinator_add(name: str, phone: str | None, channel: str, email: str | None) -> None:
+    """Add a coordinator and print their id."""
+    services = _services()
+    number = _phone_option(phone, "--phone") if phone else None
+    with session_scope(services.db) as db:
+        added = Coordinator(name=name, phone=number, channel=channel, email=email, created_at=utcnow())
+        db.add(added)
+        db.flush()
+        click.echo(services.coordinator_texts.text("nl", "cli.coordinator_added", {"name": name, "id": str(added.id)}))
+
+
+@bot.group()
+def appointment() -> None:
+    """Appointments: work days, meetings; their reminders follow."""
+
+
+@appointment.command("add")
+@click.option("--phone", required=True, help="The participant's number.")
+@click.option("--kind", type=click.Choice(list(AppointmentKind)), default="work", show_default=True)
+@click.option("--start", "starts", required=True, help="ISO 8601 with offset, e.g. 2026-12-01T09:00:00+01:00.")
+@click.option("--end", "ends", required=True, help="ISO 8601 with offset.")
+@click.option("--place", default="", help="The place's name.")
+@click.option("--address", default="", help="Street, number and town: the route link is made from it.")
+@click.option("--rrule", help="Repeat by an RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=8.")
+@click.option("--coordinator-id", type=int)
+@click.option("--photo-url", help="A photo of the entrance.")
+@click.option("--notes", default="")
+@with_appcontext
+def appointment_add(
+    phone: str,
+    kind: str,
+    starts: str,
+    ends: str,
+    place: str,
+    address: str,
+    rrule: str | None,
+    coordinator_id: int | None,
+    photo_url: str | None,
+    notes: str,
+) -> None:
+    """Make an appointment (or a recurring series) for a participant and plan its reminders."""
+    services = _services()
+    number = _phone_option(phone, "--phone")
+    with session_scope(services.db) as db:
+        participant = db.exec(select(Participant).where(Participant.phone == number)).first()
+        if participant is None:
+            raise click.BadParameter("no participant with this number", param_hint="--phone")
+        new = appointments.NewAppointment(
+            participant_id=participant.id,
+            kind=kind,
+            starts_at=_parse_moment(starts, "--start"),
+            ends_at=_parse_moment(ends, "--end"),
+            place_name=place,
+            address=address,
+            rrule=rrule,
+            coordinator_id=coordinator_id,
+            entrance_photo_url=photo_url,
+            notes=notes,
+        )
+        try:
+            made = appointments.create(db, new, utcnow(), services.settings.reminder_rules)
+        except (appointments.AppointmentError, ScheduleError) as error:
+            raise click.ClickException(str(error)) from error
+        ids = ", ".join(str(a.id) for a in made)
+        click.echo(
+            services.coordinator_texts.text("nl", "cli.appointments_added", {"count": str(len(made)), "ids": ids})
+        )
+
+
+def _phone_option(value: str, hint: str) -> str:
+    try:
+        return to_e164(value)
+    except InvalidPhone as error:
+        raise click.BadParameter(str(error), param_hint=hint) from error
+
+
+def _parse_moment(text: str, hint: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter(f"not an ISO 8601 time: {text}", param_hint=hint) from error
+    if moment.tzinfo is None:
+        raise click.BadParameter("give an offset, e.g. 2026-12-01T09:00:00+01:00", param_hint=hint)
+    return moment.astimezone(UTC)

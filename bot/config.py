@@ -9,13 +9,15 @@ import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from bot.schedule import ReminderRules
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,9 @@ class Settings:
     translator_url: str | None = None
     translator_timeout: float = 10.0
     session_timeout: timedelta = timedelta(days=7)
+    reminder_rules: ReminderRules = ReminderRules()
+    # A cancellation less than this before the start is marked too late.
+    late_cancel: timedelta = timedelta(hours=12)
     flows_dir: Path = ROOT / "flows"
     translations_dir: Path = ROOT / "translations"
 
@@ -89,6 +94,8 @@ def _validated(env: dict[str, str]) -> Settings:
         secret_key=env.get("SECRET_KEY") or _temporary_secret(),
         **_translator(env),
         session_timeout=timedelta(days=_positive_number("SESSION_TIMEOUT_DAYS", env.get("SESSION_TIMEOUT_DAYS", "7"))),
+        reminder_rules=_reminder_rules(env),
+        late_cancel=timedelta(hours=_positive_number("LATE_CANCEL_HOURS", env.get("LATE_CANCEL_HOURS", "12"))),
     )
 
 
@@ -116,6 +123,24 @@ def _translator(env: dict[str, str]) -> dict:
         "translator_url": _http_url("TRANSLATOR_URL", url) if url else None,
         "translator_timeout": _positive_number("TRANSLATOR_TIMEOUT", env.get("TRANSLATOR_TIMEOUT", "10")),
     }
+
+
+def _reminder_rules(env: dict[str, str]) -> ReminderRules:
+    quiet = env.get("QUIET_HOURS", "21:00-08:00")
+    start, _, end = quiet.partition("-")
+    return ReminderRules(
+        evening_at=_clock("REMINDER_EVENING_AT", env.get("REMINDER_EVENING_AT", "19:00")),
+        hours_before=timedelta(hours=_positive_number("REMINDER_HOURS_BEFORE", env.get("REMINDER_HOURS_BEFORE", "2"))),
+        quiet_start=_clock("QUIET_HOURS", start),
+        quiet_end=_clock("QUIET_HOURS", end),
+    )
+
+
+def _clock(name: str, value: str) -> time:
+    try:
+        return time.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{name}: not a time of day like 19:00: '{value}'") from None
 
 
 def _positive_number(name: str, value: str) -> float:

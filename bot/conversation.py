@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from bot import absences, appointments
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
 from bot.flow.model import Input, Session
@@ -15,7 +17,9 @@ from bot.language_detection import detect_language
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Escalation, Intake, Message, Participant
+from storage.models import Appointment, AppointmentStatus, Escalation, Intake, Message, Participant
+
+QUESTION_FLOW, QUESTION_STEP = "herinnering", "ask_question"
 
 
 @dataclass
@@ -24,6 +28,8 @@ class Outcome:
 
     outbound_ids: list[int] = field(default_factory=list)
     intake_ids: list[int] = field(default_factory=list)
+    absence_ids: list[int] = field(default_factory=list)
+    question_ids: list[int] = field(default_factory=list)
 
 
 def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcome:
@@ -35,8 +41,8 @@ def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcom
         participant = db.get(Participant, message.participant_id)
         participant.stopped_at = None  # writing again undoes 'stop'
         session, events = _advance(services, db, participant, message, now)
-        _save_session(db, participant, session, now)
-        outcome = _apply(services, db, participant, events, now)
+        save_session(db, participant, session, now)
+        outcome = apply_events(services, db, participant, events, now)
         if participant.consent_given_at is None:
             _forget_words(db, message)
         return outcome
@@ -56,33 +62,38 @@ def _advance(
     services: Services, db: DbSession, participant: Participant, message: Message, now: datetime
 ) -> tuple[Session, list[Event]]:
     answer = Input(text=message.body, button_payload=message.button_payload, media_count=message.num_media)
+    facts = facts_of(db, participant, now)
     stored = queries.flow_session_of(db, participant.id)
     if stored is not None and stored.flow_id in services.book.flows:
-        return engine.resume(services.book, Session.from_dict(stored.state), answer, now)
-    return engine.begin(services.book, _facts(db, participant, message), answer, now)
+        session = Session.from_dict(stored.state)
+        session.facts.update(facts)  # appointments may have changed since the last message
+        return engine.resume(services.book, session, answer, now)
+    if participant.language is None:
+        facts["detected_language"] = detect_language(message.body)
+    return engine.begin(services.book, facts, answer, now)
 
 
-def _facts(db: DbSession, participant: Participant, message: Message) -> dict:
-    """What the engine may branch on when a dialogue starts."""
+def facts_of(db: DbSession, participant: Participant, now: datetime) -> dict[str, Any]:
+    """What the dialogues may branch on: language, consent, intake done, upcoming appointments."""
     has_intake = db.exec(select(Intake.id).where(Intake.participant_id == participant.id)).first() is not None
-    facts = {
+    return {
         "language": participant.language,
         "consent": participant.consent_given_at is not None,
         "intake": has_intake,
+        "appointments": [appointments.as_fact(a) for a in appointments.upcoming(db, participant.id, now)],
     }
-    if participant.language is None:
-        facts["detected_language"] = detect_language(message.body)
-    return facts
 
 
-def _save_session(db: DbSession, participant: Participant, session: Session, now: datetime) -> None:
+def save_session(db: DbSession, participant: Participant, session: Session, now: datetime) -> None:
     if session.ended:
         queries.end_flow_session(db, participant.id)
     else:
         queries.save_flow_session(db, participant.id, session.flow_id, session.to_dict(), now)
 
 
-def _apply(services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime) -> Outcome:
+def apply_events(
+    services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime
+) -> Outcome:
     """Apply events in order; every text of one turn goes out as one message."""
     outcome, bodies = Outcome(), []
     for event in events:
@@ -91,7 +102,7 @@ def _apply(services: Services, db: DbSession, participant: Participant, events: 
         elif isinstance(event, LanguageChosen):
             participant.language = event.language
         elif isinstance(event, Signal):
-            participant.consent_given_at = now if event.name == "consent_given" else None
+            _record_signal(db, participant, event, now)
         elif isinstance(event, Stopped):
             participant.stopped_at = now
         elif isinstance(event, Escalate):
@@ -104,10 +115,47 @@ def _apply(services: Services, db: DbSession, participant: Participant, events: 
                     created_at=now,
                 )
             )
-        elif isinstance(event, FlowEnded) and event.flow_id == INTAKE_FLOW and event.completed:
-            intake = store_intake(db, participant, services.book.flows[INTAKE_FLOW], event.answers, now)
-            outcome.intake_ids.append(intake.id)
+        elif isinstance(event, FlowEnded) and event.completed:
+            _flow_completed(services, db, participant, event, now, outcome)
     db.add(participant)
     if bodies:
         outcome.outbound_ids.append(queries.add_outbound(db, participant, "\n\n".join(bodies), now).id)
     return outcome
+
+
+def _record_signal(db: DbSession, participant: Participant, signal: Signal, now: datetime) -> None:
+    if signal.name in ("consent_given", "consent_refused"):
+        participant.consent_given_at = now if signal.name == "consent_given" else None
+    elif signal.name == "appointment_confirmed" and signal.about:
+        appointment = db.get(Appointment, int(signal.about))
+        if appointment is not None and appointment.participant_id == participant.id:
+            appointments.set_status(db, appointment, AppointmentStatus.CONFIRMED, now)
+
+
+def _flow_completed(
+    services: Services, db: DbSession, participant: Participant, ended: FlowEnded, now: datetime, outcome: Outcome
+) -> None:
+    if ended.flow_id == INTAKE_FLOW:
+        intake = store_intake(db, participant, services.book.flows[INTAKE_FLOW], ended.answers, now)
+        participant.name = ended.answers.get("name") or participant.name
+        participant.reminders = bool(ended.answers.get("reminders"))
+        outcome.intake_ids.append(intake.id)
+    elif ended.flow_id == absences.ABSENCE_FLOW and "appointment" in ended.facts:
+        absence = absences.record(services, db, participant, ended, now)
+        outcome.absence_ids.append(absence.id)
+    elif ended.flow_id == QUESTION_FLOW and ended.answers.get(QUESTION_STEP):
+        escalation = Escalation(
+            participant_id=participant.id,
+            reason="question",
+            flow_id=QUESTION_FLOW,
+            step_id=QUESTION_STEP,
+            details={
+                "appointment_id": ended.facts.get("appointment", {}).get("id"),
+                "original": ended.answers[QUESTION_STEP],
+                "language": participant.language,
+            },
+            created_at=now,
+        )
+        db.add(escalation)
+        db.flush()
+        outcome.question_ids.append(escalation.id)

@@ -7,7 +7,7 @@ next tick finds it again.
 import logging
 from datetime import datetime, timedelta
 
-from bot import jobs
+from bot import jobs, reminders
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -26,13 +26,21 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         retries = queries.due_retries(db, now)
         stale = queries.unprocessed_inbound(db, now - STALE_INBOUND)
         untranslated = queries.intakes_waiting_for_translation(db, now - TRANSLATION_RETRY)
-    for message_id in retries:
+        unsent = queries.stale_pending_outbound(db, now - STALE_INBOUND)
+    reminder_messages = reminders.dispatch_due(services, now)
+    for message_id in [*retries, *unsent, *reminder_messages]:
         services.queue.enqueue(jobs.send_message, message_id)
     for message_id in stale:
         services.queue.enqueue(jobs.handle_inbound, message_id)
     for intake_id in untranslated:
         services.queue.enqueue(jobs.translate_intake, intake_id)
-    counts = {"retries": len(retries), "stale_inbound": len(stale), "translations": len(untranslated)}
+    counts = {
+        "reminders": len(reminder_messages),
+        "retries": len(retries),
+        "unsent": len(unsent),
+        "stale_inbound": len(stale),
+        "translations": len(untranslated),
+    }
     if any(counts.values()):
         log.info("dispatch: %s", counts)
     return counts

@@ -73,7 +73,22 @@ def render_part(catalogs: Catalogs, reader: str, part: TextRef | Literal | Line)
     if isinstance(part, Line):
         rendered = [render_part(catalogs, reader, p) for p in part.parts]
         return format_list(rendered, locale=reader) if part.listed else part.separator.join(rendered)
-    return catalogs.text(part.language or reader, part.key, part.params)
+    language = part.language or reader
+    return catalogs.text(language, part.key, shown_params(part.params, language) if part.params else None)
+
+
+def shown_params(params: dict[str, str], reader: str) -> dict[str, str]:
+    """Placeholder values as the reader sees them.
+
+    By convention `when` holds an ISO moment, written as a date and time in the
+    reader's language; other values (place names, addresses, links) are shown as
+    given, isolated where their direction differs from the reader's.
+    """
+    rtl = is_rtl(reader)
+    return {
+        key: format_when(datetime.fromisoformat(value), reader) if key == "when" else isolate_if_needed(value, rtl)
+        for key, value in params.items()
+    }
 
 
 def isolate_if_needed(text: str, reader_rtl: bool) -> str:

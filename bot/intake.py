@@ -5,7 +5,7 @@ coordinator always sees the newcomer's own words beside the translation.
 """
 
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from babel import Locale
 from sqlmodel import Session as DbSession
@@ -15,19 +15,10 @@ from bot.flow.engine import answer_shown
 from bot.flow.events import Literal
 from bot.flow.model import Flow, Step
 from bot.i18n import Catalogs, format_when, render_part
+from bot.own_words import ORIGINAL_IS_DUTCH, FreeTextTranslator, is_own_words, kept, translated, waiting
 from storage.models import Intake, Participant
 
 INTAKE_FLOW = "kennismaking"
-PENDING, TRANSLATED, UNTRANSLATED, ORIGINAL_IS_DUTCH = "pending", "translated", "untranslated", "original_is_dutch"
-
-
-class TranslationResult(Protocol):
-    text: str | None
-    status: str
-
-
-class FreeTextTranslator(Protocol):
-    def translate(self, text: str, source: str, target: str = "nl") -> TranslationResult: ...
 
 
 def store_intake(db: DbSession, participant: Participant, flow: Flow, answers: dict[str, Any], now: datetime) -> Intake:
@@ -50,31 +41,16 @@ def store_intake(db: DbSession, participant: Participant, flow: Flow, answers: d
 def _stored_answer(step: Step, value: Any, language: str) -> Any:
     if step.type != "text" or not step.translate or value is None:
         return value
-    if language == "nl":
-        return {"original": value, "language": language, "dutch": value, "status": ORIGINAL_IS_DUTCH}
-    return {"original": value, "language": language, "dutch": None, "status": PENDING}
+    return kept(value, language)
 
 
 def _count_waiting(answers: dict[str, Any]) -> int:
-    return sum(1 for a in answers.values() if _is_free_text(a) and a["status"] in (PENDING, UNTRANSLATED))
-
-
-def _is_free_text(answer: Any) -> bool:
-    return isinstance(answer, dict) and "original" in answer
+    return sum(1 for a in answers.values() if waiting(a))
 
 
 def translate_intake(intake: Intake, translator: FreeTextTranslator, now: datetime) -> int:
     """Translate what still waits; what fails stays marked untranslated. Returns how many wait."""
-    answers = dict(intake.answers)
-    for key, answer in answers.items():
-        if _is_free_text(answer) and answer["status"] in (PENDING, UNTRANSLATED):
-            result = translator.translate(answer["original"], answer["language"], "nl")
-            done = result.status in ("translated", "same_language") and result.text
-            answers[key] = {
-                **answer,
-                "dutch": result.text if done else None,
-                "status": TRANSLATED if done else UNTRANSLATED,
-            }
+    answers = {key: translated(a, translator) if waiting(a) else a for key, a in intake.answers.items()}
     intake.answers, intake.updated_at = answers, now
     intake.untranslated = _count_waiting(answers)
     return intake.untranslated
@@ -89,7 +65,7 @@ def dutch_summary(
         coordinator.text(
             "nl",
             "intake.confirmed",
-            {"when": format_when(intake.confirmed_at, "nl"), "language": _language_name(intake.language)},
+            {"when": format_when(intake.confirmed_at, "nl"), "language": language_name(intake.language)},
         ),
     ]
     summary = next(s for s in flow.steps.values() if s.type == "summary")
@@ -101,17 +77,20 @@ def dutch_summary(
 
 def _field_lines(step: Step, answer: Any, catalogs: Catalogs, coordinator: Catalogs) -> list[str]:
     label = catalogs.text("nl", step.label)
-    if not _is_free_text(answer):
+    if not is_own_words(answer):
         return [f"{label}: {render_part(catalogs, 'nl', answer_shown(step, answer))}"]
-    original = render_part(catalogs, "nl", Literal(answer["original"]))
+    first, *rest = own_words_lines(answer, coordinator)
+    return [f"{label}: {first}", *(f"  {line}" for line in rest)]
+
+
+def own_words_lines(answer: dict[str, Any], coordinator: Catalogs) -> list[str]:
+    """The Dutch (or 'not yet translated'), then the original words with their language."""
+    original = render_part(coordinator, "nl", Literal(answer["original"]))
     if answer["status"] == ORIGINAL_IS_DUTCH:
-        return [f"{label}: {original}"]
+        return [original]
     dutch = answer["dutch"] or coordinator.text("nl", "intake.untranslated")
-    return [
-        f"{label}: {dutch}",
-        "  "
-        + coordinator.text("nl", "intake.original", {"language": _language_name(answer["language"]), "text": original}),
-    ]
+    language = language_name(answer["language"])
+    return [dutch, coordinator.text("nl", "intake.original", {"language": language, "text": original})]
 
 
 def _name(intake: Intake) -> str:
@@ -119,5 +98,5 @@ def _name(intake: Intake) -> str:
     return name if isinstance(name, str) else "?"
 
 
-def _language_name(code: str) -> str:
+def language_name(code: str) -> str:
     return Locale("nl").languages.get(code, code)

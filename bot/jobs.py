@@ -3,7 +3,7 @@
 They take ids, read the clock themselves, and are safe to run twice.
 """
 
-from bot import conversation, dispatcher, intake, messaging
+from bot import conversation, dispatcher, intake, messaging, notices
 from bot.services import current_services
 from storage.db import session_scope
 from storage.models import Intake
@@ -17,6 +17,10 @@ def handle_inbound(message_id: int) -> None:
         services.queue.enqueue(send_message, outbound_id)
     for intake_id in outcome.intake_ids:
         services.queue.enqueue(translate_intake, intake_id)
+    for absence_id in outcome.absence_ids:
+        services.queue.enqueue(notify_absence, absence_id)
+    for escalation_id in outcome.question_ids:
+        services.queue.enqueue(notify_question, escalation_id)
 
 
 def send_message(message_id: int) -> None:
@@ -34,3 +38,17 @@ def translate_intake(intake_id: int) -> None:
         if stored is not None and stored.untranslated:
             intake.translate_intake(stored, services.translator, utcnow())
             db.add(stored)
+
+
+def notify_absence(absence_id: int) -> None:
+    services = current_services()
+    message_id = notices.absence_notice(services, absence_id, utcnow())
+    if message_id is not None:
+        services.queue.enqueue(send_message, message_id)
+
+
+def notify_question(escalation_id: int) -> None:
+    services = current_services()
+    message_id = notices.question_notice(services, escalation_id, utcnow())
+    if message_id is not None:
+        services.queue.enqueue(send_message, message_id)

@@ -8,7 +8,7 @@ from bot.phone import Address
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Channel, Message, Participant
+from storage.models import Channel, Coordinator, Message, Participant
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +22,9 @@ def send_outbound(services: Services, message_id: int, now: datetime) -> None:
         if not queries.claim_outbound(db, message_id, now):
             return
         message = db.get(Message, message_id)
-        participant = db.get(Participant, message.participant_id)
-        address = Address(participant.phone, Channel(message.channel))
+        recipient = db.get(Participant, message.participant_id) if message.participant_id else None
+        recipient = recipient or db.get(Coordinator, message.coordinator_id)
+        address = Address(recipient.phone, Channel(message.channel))
         body = message.body
     try:
         sent = services.channel.send(address, body, services.status_callback_url)

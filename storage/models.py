@@ -23,6 +23,19 @@ class Direction(StrEnum):
     OUTBOUND = "out"
 
 
+class Coordinator(SQLModel, table=True):
+    """Whoever guides a newcomer and hears about absences: begeleider, centre staff, consulent."""
+
+    __tablename__ = "coordinator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    phone: str | None = Field(default=None, max_length=20, description="E.164")
+    channel: str = Field(default="whatsapp", max_length=10)
+    email: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
 class Participant(SQLModel, table=True):
     """A newcomer, known by phone number; nothing more is kept before consent."""
 
@@ -32,6 +45,10 @@ class Participant(SQLModel, table=True):
     phone: str = Field(max_length=20, unique=True, index=True, description="E.164")
     channel: str = Field(max_length=10)
     language: str | None = Field(default=None, max_length=8)
+    name: str | None = Field(default=None, max_length=100)
+    # Said yes to reminders (kennismaking or the centre); None until asked.
+    reminders: bool | None = Field(default=None)
+    coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id")
     consent_given_at: datetime | None = Field(default=None, sa_column=_utc_column())
     # Said 'stop': nothing is sent until they write again.
     stopped_at: datetime | None = Field(default=None, sa_column=_utc_column())
@@ -46,7 +63,9 @@ class Message(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("twilio_sid", name="uq_message_twilio_sid"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    participant_id: int = Field(foreign_key="participant.id", index=True)
+    # The other side: a participant, or a coordinator being told something.
+    participant_id: int | None = Field(default=None, foreign_key="participant.id", index=True)
+    coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id")
     direction: str = Field(max_length=3)
     channel: str = Field(max_length=10)
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
@@ -116,5 +135,79 @@ class Escalation(SQLModel, table=True):
     reason: str = Field(max_length=32)
     flow_id: str = Field(max_length=64)
     step_id: str | None = Field(default=None, max_length=64)
+    # What the coordinator needs to see, e.g. the question asked or the absences counted.
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
     resolved_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class AppointmentKind(StrEnum):
+    KENNISMAKING = "kennismaking"
+    WORK = "work"
+    CONSULENT = "consulent"
+    OTHER = "other"
+
+
+class AppointmentStatus(StrEnum):
+    PLANNED = "planned"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    LATE = "late"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+class Appointment(SQLModel, table=True):
+    """One meeting or work day-part; a recurring schedule is stored as its occurrences."""
+
+    __tablename__ = "appointment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id")
+    kind: str = Field(max_length=20)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    ends_at: datetime = Field(sa_column=_utc_column(False))
+    place_name: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=300)
+    entrance_photo_url: str | None = Field(default=None, max_length=500)
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(default=AppointmentStatus.PLANNED, max_length=20)
+    # Occurrences of one recurring schedule share a series id and its RRULE.
+    series_id: str | None = Field(default=None, max_length=36, index=True)
+    rrule: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class Reminder(SQLModel, table=True):
+    """A reminder to send at `due_at`; the dispatcher claims it once."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("appointment_id", "kind", name="uq_reminder_appointment_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    appointment_id: int = Field(foreign_key="appointment.id", index=True)
+    kind: str = Field(max_length=20)
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    status: str = Field(default="scheduled", max_length=20, index=True)
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    claimed_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class Absence(SQLModel, table=True):
+    """A cancellation or lateness reported by the newcomer, with their reason."""
+
+    __tablename__ = "absence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    appointment_id: int = Field(foreign_key="appointment.id")
+    kind: str = Field(max_length=10)  # "cancel" or "late"
+    reason: str | None = Field(default=None, max_length=30)
+    # Own words, as {"original", "language", "dutch", "status"} like intake answers.
+    own_words: dict | None = Field(default=None, sa_column=Column(JSON))
+    minutes_late: int | None = Field(default=None)
+    too_late: bool = Field(default=False)
+    reported_at: datetime = Field(sa_column=_utc_column(False))

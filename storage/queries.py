@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
-from storage.models import Direction, FlowSession, Intake, Message, Participant
+from storage.models import Coordinator, Direction, FlowSession, Intake, Message, Participant, Reminder
 
 
 @dataclass(frozen=True)
@@ -207,3 +207,51 @@ def intakes_waiting_for_translation(session: Session, older_than: datetime, limi
         .limit(limit)
     )
     return session.exec(statement).all()
+
+
+def next_due_reminder(session: Session, now: datetime) -> int | None:
+    """The oldest due reminder that no other dispatcher holds (SKIP LOCKED on PostgreSQL)."""
+    statement = (
+        select(Reminder.id)
+        .where(Reminder.status == "scheduled", Reminder.due_at <= now)
+        .order_by(Reminder.due_at)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return session.exec(statement).first()
+
+
+def claim_reminder(session: Session, reminder_id: int, now: datetime) -> bool:
+    """Take a due reminder; only one dispatcher ever wins it (SQLite serialises the writes)."""
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.status == "scheduled")
+        .values(status="claimed", claimed_at=now)
+    )
+    return result.rowcount == 1
+
+
+def stale_pending_outbound(session: Session, older_than: datetime, limit: int = 100) -> Sequence[int]:
+    """Outbound messages stored but never handed to a sender: their job was lost."""
+    statement = (
+        select(Message.id)
+        .where(Message.direction == Direction.OUTBOUND, Message.status == PENDING, Message.created_at <= older_than)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return session.exec(statement).all()
+
+
+def add_outbound_to_coordinator(session: Session, coordinator: Coordinator, body: str, now: datetime) -> Message:
+    message = Message(
+        coordinator_id=coordinator.id,
+        direction=Direction.OUTBOUND,
+        channel=coordinator.channel,
+        body=body,
+        status=PENDING,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(message)
+    session.flush()
+    return message

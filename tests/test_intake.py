@@ -10,7 +10,7 @@ from flask import Flask
 from sqlmodel import select
 
 from bot import dispatcher
-from bot.intake import TRANSLATED, UNTRANSLATED
+from bot.own_words import TRANSLATED, UNTRANSLATED
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
 from storage.models import Escalation, Intake, Participant

@@ -24,9 +24,18 @@ from bot.flow.events import (
 from bot.flow.matching import match_choice, match_several, normalize
 from bot.flow.model import QUESTION_TYPES, Choice, ChoiceWords, Flow, FlowBook, Input, Session, Step
 
-LANGUAGE_FLOW, MENU_FLOW, CANCEL_FLOW = "taal", "menu", "afmelden"
+LANGUAGE_FLOW, MENU_FLOW, CANCEL_FLOW, REMINDER_FLOW = "taal", "menu", "afmelden", "herinnering"
+# Dialogues worth coming back to after an interruption (a language change, a cancellation).
+_NOT_RESUMED = {LANGUAGE_FLOW, MENU_FLOW, CANCEL_FLOW, REMINDER_FLOW}
 GLOBAL_ACTIONS = ("help", "language", "stop", "menu", "cancel")
-SIGNAL_FACTS = {"consent_given": {"consent": True}, "consent_refused": {"consent": False}}
+SIGNAL_FACTS = {
+    "consent_given": {"consent": True},
+    "consent_refused": {"consent": False},
+    "absence_cancel": {"absence_kind": "cancel"},
+    "absence_late": {"absence_kind": "late"},
+}
+# Facts one dialogue leaves that must not steer the next (a cancellation starts afresh).
+_PASSING_FACTS = ("appointment", "absence_kind")
 # Safety net against a cycle of steps that never wait for input.
 _MAX_STEPS_PER_TURN = 100
 
@@ -53,6 +62,20 @@ def begin(book: FlowBook, facts: dict[str, Any], first: Input, now: datetime) ->
     return turn.finish(now)
 
 
+def interrupt(
+    book: FlowBook, session: Session | None, flow_id: str, facts: dict[str, Any], now: datetime
+) -> tuple[Session, list[Event]]:
+    """The bot starts a dialogue itself (a reminder); what was going on resumes after it."""
+    if session is None or session.ended or now - session.updated_at > book.session_timeout:
+        return start(book, flow_id, facts, now)
+    turn = _Turn(book, _copy(session))
+    if turn.s.flow_id != flow_id:  # a newer reminder replaces an unanswered one
+        turn.push_frame()
+    turn.s.facts.update(facts)
+    turn.enter_flow(flow_id)
+    return turn.finish(now)
+
+
 def resume(book: FlowBook, session: Session, answer: Input, now: datetime) -> tuple[Session, list[Event]]:
     """Feed one inbound message to the step that waits for it."""
     turn = _Turn(book, _copy(session))
@@ -60,7 +83,7 @@ def resume(book: FlowBook, session: Session, answer: Input, now: datetime) -> tu
         turn.enter_flow(book.entry)
     elif now - session.updated_at > book.session_timeout:
         turn.expire()
-    elif action := _global_action(book, answer):
+    elif (action := _global_action(book, answer)) and not turn.understands(answer):
         turn.global_word(action)
     else:
         turn.answer(answer)
@@ -111,6 +134,9 @@ class _Turn:
             if step_id is None:
                 return self.end_flow(completed=True)
             step = self.flow.steps[step_id]
+            if step.type == "choose_appointment" and len(self.s.facts.get("appointments", [])) < 2:
+                step_id = self.pick_only_appointment(step)
+                continue
             if step.type in QUESTION_TYPES:
                 if step.id != self.s.step_id:
                     self.s.misses = 0
@@ -125,28 +151,28 @@ class _Turn:
     def act(self, step: Step) -> Any:
         """Do what an action step does; return the next step id (or _HANDED_OVER)."""
         if step.type == "message":
-            self.say(step.text)
+            self.say(step.text, step)
         elif step.type == "branch":
             return next((r.next for r in step.rules if r.holds(self.s.answers, self.s.facts)), step.otherwise)
         elif step.type == "signal":
-            self.events.append(Signal(step.signal))
+            self.events.append(Signal(step.signal, self.s.facts.get("appointment", {}).get("id")))
             self.s.facts.update(SIGNAL_FACTS.get(step.signal, {}))
         elif step.type == "escalate":
             self.events.append(Escalate("asked_for_person", self.s.flow_id, step.id))
             self.say(step.text)
         elif step.type == "start_flow":
-            self.events.append(FlowEnded(self.s.flow_id, dict(self.s.answers)))
+            self.events.append(self.flow_ended(completed=True))
             self.enter_flow(step.flow)
             return _HANDED_OVER
         elif step.type == "end":
             if step.text:
-                self.say(step.text)
+                self.say(step.text, step)
             self.end_flow(completed=True)
             return _HANDED_OVER
         return step.next
 
     def end_flow(self, completed: bool) -> None:
-        self.events.append(FlowEnded(self.s.flow_id, dict(self.s.answers), completed))
+        self.events.append(self.flow_ended(completed))
         if completed and self.s.stack:
             frame = self.s.stack.pop()
             self.s.flow_id, self.s.answers = frame["flow_id"], dict(frame["answers"])
@@ -154,6 +180,9 @@ class _Turn:
             self.s.step_id = None  # so re-entering keeps no stale miss count
             return self.run_from(frame["step_id"])
         self.s.step_id, self.s.stack, self.s.return_to, self.s.phase = None, [], None, None
+
+    def flow_ended(self, completed: bool) -> FlowEnded:
+        return FlowEnded(self.s.flow_id, dict(self.s.answers), completed, dict(self.s.facts))
 
     def go(self, next_id: str | None) -> None:
         """Move on after an answer; a correction from the summary returns to it."""
@@ -168,8 +197,13 @@ class _Turn:
     def languages(self) -> tuple[str, ...]:
         return (self.s.language,) if self.s.language else self.flow.fallback_languages
 
-    def say(self, key: str) -> None:
-        self.send(SendMessage((TextRef(key),), self.languages()))
+    def say(self, key: str, step: Step | None = None) -> None:
+        self.send(SendMessage((self.text(key, step),), self.languages()))
+
+    def text(self, key: str, step: Step | None = None) -> TextRef:
+        """A step's text, its {placeholders} filled from the fact the step names."""
+        params = self.s.facts.get(step.params, {}) if step and step.params else {}
+        return TextRef(key, params=dict(params))
 
     def send(self, message: SendMessage) -> None:
         self.events.append(message)
@@ -190,8 +224,11 @@ class _Turn:
             options = _numbered([TextRef(T.YES), TextRef(T.ANOTHER_LANGUAGE)])
         elif step.type == "summary":
             return self.summary_prompt(step, texts)
+        elif step.type == "choose_appointment":
+            texts.append(self.text(step.text, step))
+            options = _numbered([TextRef(T.APPOINTMENT_OPTION, params=dict(a)) for a in self.s.facts["appointments"]])
         else:
-            texts.append(TextRef(step.text))
+            texts.append(self.text(step.text, step))
             texts += [TextRef(T.MULTI_HINT)] if step.type == "multi_choice" else []
             texts += [TextRef(T.SKIP_HINT)] if step.type == "text" and step.optional else []
             options = _numbered([TextRef(c.text) for c in step.choices])
@@ -202,7 +239,7 @@ class _Turn:
             labels = [TextRef(self.flow.steps[f].label) for f in self.answered_fields(step)]
             return SendMessage((*texts, TextRef(T.SUMMARY_WHICH)), self.languages(), tuple(_numbered(labels)))
         lines = [self.summary_line(self.flow.steps[f]) for f in self.answered_fields(step)]
-        texts += [TextRef(step.text), *lines, TextRef(T.SUMMARY_QUESTION)]
+        texts += [self.text(step.text, step), *lines, TextRef(T.SUMMARY_QUESTION)]
         options = _numbered([TextRef(T.SUMMARY_YES), TextRef(T.SUMMARY_CHANGE)])
         return SendMessage(tuple(texts), self.languages(), tuple(options))
 
@@ -220,6 +257,8 @@ class _Turn:
             return self.answer_text(step, given)
         if step.type == "summary" and self.s.phase == "pick":
             return self.pick_field(step, given)
+        if step.type == "choose_appointment":
+            return self.choose_appointment(step, given)
         if step.type == "multi_choice":
             chosen = match_several(given.text, self.words(step.id), given.button_payload)
             return self.accept(step, chosen, step.next) if chosen else self.miss(step, given)
@@ -259,6 +298,24 @@ class _Turn:
         self.s.answers[step.id] = code
         self.go(step.next)
 
+    def pick_only_appointment(self, step: Step) -> str | None:
+        """No question when there is nothing to choose: the one appointment, or `on_none`."""
+        appointments = self.s.facts.get("appointments", [])
+        if not appointments:
+            return step.no
+        self.s.facts["appointment"] = dict(appointments[0])
+        self.s.answers[step.id] = appointments[0]["id"]
+        return step.next
+
+    def choose_appointment(self, step: Step, given: Input) -> None:
+        appointments = self.s.facts["appointments"]
+        choices = {str(a["id"]): (n, frozenset()) for n, a in enumerate(appointments, start=1)}
+        chosen = match_choice(given.text, given.button_payload, choices)
+        if chosen is None:
+            return self.miss(step, given)
+        self.s.facts["appointment"] = next(dict(a) for a in appointments if str(a["id"]) == chosen)
+        return self.accept(step, int(chosen), step.next)
+
     def confirm_summary(self, step: Step, chosen: str) -> None:
         if chosen == "yes":
             return self.accept(step, True, step.next)
@@ -289,6 +346,15 @@ class _Turn:
             self.events.append(Escalate("not_understood", self.s.flow_id, step.id))
             lead = T.PERSON_WILL_HELP
         self.send(self.prompt(step, lead))
+
+    def understands(self, given: Input) -> bool:
+        """Whether an answer names one of the waiting question's choices.
+
+        A choice's own words win over a global word: the reminder's "cannot come" choice
+        answers the reminder, even where the same words mean "cancel" everywhere else.
+        """
+        choosing = self.waiting and self.step.type in ("choice", "yes_no", "confirm_language") and not self.s.phase
+        return choosing and self.match(self.step.id, given) is not None
 
     def match(self, step_id: str, given: Input) -> str | None:
         return match_choice(given.text, given.button_payload, self.words(step_id))
@@ -323,16 +389,19 @@ class _Turn:
     def change_language(self) -> None:
         if self.s.flow_id == LANGUAGE_FLOW:
             return self.send(self.prompt(self.step))
-        if self.waiting:  # come back to this question afterwards
-            self.s.stack.append(
-                {
-                    "flow_id": self.s.flow_id,
-                    "step_id": self.s.step_id,
-                    "answers": dict(self.s.answers),
-                    "return_to": self.s.return_to,
-                }
-            )
+        self.push_frame()
         self.enter_flow(LANGUAGE_FLOW)
+
+    def push_frame(self) -> None:
+        """Remember the waiting question, to come back to it when the next flow ends."""
+        if self.waiting:
+            frame = {
+                "flow_id": self.s.flow_id,
+                "step_id": self.s.step_id,
+                "answers": dict(self.s.answers),
+                "return_to": self.s.return_to,
+            }
+            self.s.stack.append(frame)
 
     def stop(self) -> None:
         self.leave_everything()
@@ -347,16 +416,21 @@ class _Turn:
     def cancel(self) -> None:
         if CANCEL_FLOW not in self.book.flows:
             return self.reprompt_or_say(T.CANCEL_NOT_YET)
-        self.leave_everything()
+        if self.s.flow_id in _NOT_RESUMED:
+            self.leave_everything()
+        else:
+            self.push_frame()
+        for fact in _PASSING_FACTS:
+            self.s.facts.pop(fact, None)
         self.enter_flow(CANCEL_FLOW)
 
     def leave_everything(self) -> None:
-        self.events.append(FlowEnded(self.s.flow_id, dict(self.s.answers), completed=False))
+        self.events.append(self.flow_ended(completed=False))
         self.s.stack = []
 
     def expire(self) -> None:
         self.say(T.SESSION_EXPIRED)
-        self.events.append(FlowEnded(self.s.flow_id, dict(self.s.answers), completed=False))
+        self.events.append(self.flow_ended(completed=False))
         self.s.stack, self.s.step_id = [], None
         self.enter_flow(self.book.entry)
 

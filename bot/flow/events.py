@@ -54,9 +54,13 @@ class LanguageChosen:
 
 @dataclass(frozen=True)
 class Signal:
-    """A fact about the participant to record, e.g. 'consent_given'."""
+    """A fact about the participant to record, e.g. 'consent_given'.
+
+    `about` is the id of the appointment the dialogue is about, if any.
+    """
 
     name: str
+    about: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class FlowEnded:
     flow_id: str
     answers: dict[str, Any] = field(default_factory=dict, hash=False)
     completed: bool = True
+    # What the dialogue knew at its end, e.g. the appointment being cancelled.
+    facts: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 Event = SendMessage | LanguageChosen | Signal | Escalate | Stopped | FlowEnded

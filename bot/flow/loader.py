@@ -16,10 +16,10 @@ from bot.flow.model import QUESTION_TYPES, SIGNALS, STEP_TYPES, Choice, ChoiceWo
 
 _STEP_FIELDS = frozenset(
     "id type text label next choices languages optional translate rules otherwise fields flow signal"
-    " on_yes on_no on_another".split()
+    " on_yes on_no on_another on_none params".split()
 )
 # Every step but these must say where to go next.
-_NO_NEXT = {"end", "start_flow", "branch", "choose_language", "confirm_language"}
+_NO_NEXT = {"end", "start_flow", "branch", "choose_language", "confirm_language", "choose_appointment"}
 _NEEDS_TEXT = {"message", "escalate", *QUESTION_TYPES}
 
 
@@ -127,7 +127,8 @@ def _step(where: str, item: dict) -> Step:
         fields=tuple(item.get("fields") or ()),
         flow=item.get("flow"),
         signal=item.get("signal"),
-        no=item.get("on_another"),
+        no=item.get("on_another") or item.get("on_none"),
+        params=item.get("params"),
     )
 
 
@@ -197,6 +198,8 @@ def _step_problem(flow: Flow, step: Step) -> str | None:
         return "a choose_language step needs 'languages' and 'next'"
     if step.type == "confirm_language" and not (step.next and step.no):
         return "a confirm_language step needs 'next' and 'on_another'"
+    if step.type == "choose_appointment" and not (step.next and step.no):
+        return "a choose_appointment step needs 'next' and 'on_none'"
     if step.type == "branch" and not (step.rules and step.otherwise):
         return "a branch step needs 'rules' and 'otherwise'"
     if step.type == "signal" and step.signal not in SIGNALS:

@@ -7,13 +7,13 @@ from typing import Any
 
 # Step types that wait for an answer.
 QUESTION_TYPES = frozenset(
-    {"choose_language", "confirm_language", "choice", "yes_no", "multi_choice", "text", "summary"}
+    {"choose_language", "confirm_language", "choose_appointment", "choice", "yes_no", "multi_choice", "text", "summary"}
 )
 # Step types that act and move on.
 ACTION_TYPES = frozenset({"message", "branch", "signal", "escalate", "start_flow", "end"})
 STEP_TYPES = QUESTION_TYPES | ACTION_TYPES
 # What a `signal` step may announce; the bot knows how to apply each.
-SIGNALS = frozenset({"consent_given", "consent_refused"})
+SIGNALS = frozenset({"consent_given", "consent_refused", "appointment_confirmed", "absence_cancel", "absence_late"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,10 @@ class Step:
     fields: tuple[str, ...] = ()
     flow: str | None = None
     signal: str | None = None
-    no: str | None = None  # confirm_language: where "another language" leads (`on_another`)
+    no: str | None = None  # confirm_language: where "another language" leads (`on_another`);
+    # choose_appointment: where having no appointment leads (`on_none`)
+    # The fact (a mapping) whose values fill the text's {placeholders}, e.g. "appointment".
+    params: str | None = None
 
     def targets(self) -> tuple[str, ...]:
         branches = (*(c.next for c in self.choices), *(r.next for r in self.rules))

@@ -18,6 +18,8 @@ SESSION_EXPIRED = "session.expired"
 HELP_REPLY = "global.help.reply"
 STOP_REPLY = "global.stop.reply"
 CANCEL_NOT_YET = "global.cancel.not_yet"
+# One upcoming appointment in a numbered list: {when} and {place}.
+APPOINTMENT_OPTION = "appointment.option"
 
 
 def global_words_key(action: str) -> str:
@@ -49,4 +51,5 @@ ENGINE_TEXTS = (
     HELP_REPLY,
     STOP_REPLY,
     CANCEL_NOT_YET,
+    APPOINTMENT_OPTION,
 )

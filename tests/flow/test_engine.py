@@ -259,8 +259,17 @@ def test_menu_midway_leaves_the_dialogue(book: FlowBook) -> None:
     assert dialogue.waits_at == "menu/menu"
 
 
-def test_cancel_before_the_cancel_dialogue_exists_says_so_and_goes_on(book: FlowBook) -> None:
+def test_cancel_without_appointments_says_so_and_goes_on(book: FlowBook) -> None:
     dialogue = intake_dialogue(book, "nl")
+    walk_to(dialogue, "dutch")
+    dialogue.say("afmelden")
+    assert dialogue.keys() == [["afmelden.no_appointments"], ["kennismaking.dutch.ask"]]
+    assert dialogue.waits_at == "kennismaking/dutch"
+
+
+def test_cancel_before_the_cancel_dialogue_exists_says_so_and_goes_on(book: FlowBook) -> None:
+    without = replace(book, flows={k: v for k, v in book.flows.items() if k != "afmelden"})
+    dialogue = intake_dialogue(without, "nl")
     walk_to(dialogue, "dutch")
     dialogue.say("afmelden")
     assert dialogue.keys() == [["global.cancel.not_yet", "kennismaking.dutch.ask"]]

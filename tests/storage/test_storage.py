@@ -16,7 +16,19 @@ from storage.models import Channel, Message, Participant
 from tests.support.databases import fresh_database
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
-TABLES = {"participant", "message", "flow_session", "intake", "cached_translation", "escalation", "alembic_version"}
+TABLES = {
+    "participant",
+    "message",
+    "flow_session",
+    "intake",
+    "cached_translation",
+    "escalation",
+    "coordinator",
+    "appointment",
+    "reminder",
+    "absence",
+    "alembic_version",
+}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -70,7 +70,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("stopped_at", storage.types.UTCDateTime(timezone=True), nullable=True))
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table("participant", schema=None) as batch_op:
         batch_op.drop_column("stopped_at")

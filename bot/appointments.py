@@ -1,0 +1,165 @@
+"""Appointments and their reminders: made, rescheduled and cancelled in one place.
+
+Whoever creates an appointment (a coordinator's command, the API, a CSV file)
+goes through here, so every appointment gets its reminders the same way.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import quote_plus
+
+from sqlmodel import Session as DbSession
+from sqlmodel import select
+
+from bot.schedule import ReminderRules, occurrences, plan_reminders
+from storage.models import Appointment, AppointmentKind, AppointmentStatus, Participant, Reminder
+
+SCHEDULED, CLAIMED, CANCELLED = "scheduled", "claimed", "cancelled"
+# An appointment in one of these has no reminders any more.
+_CLOSED = {AppointmentStatus.CANCELLED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW}
+
+
+@dataclass(frozen=True)
+class NewAppointment:
+    participant_id: int
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    place_name: str = ""
+    address: str = ""
+    coordinator_id: int | None = None
+    rrule: str | None = None
+    entrance_photo_url: str | None = None
+    notes: str = ""
+
+
+class AppointmentError(ValueError):
+    """Input that cannot become an appointment; the message says which field and why."""
+
+
+def route_url(address: str) -> str:
+    """A directions link that opens in the map app people already have."""
+    return f"https://www.google.com/maps/dir/?api=1&destination={quote_plus(address)}" if address else ""
+
+
+def create(db: DbSession, new: NewAppointment, now: datetime, rules: ReminderRules) -> list[Appointment]:
+    """One appointment, or every occurrence of a recurring one, each with its reminders."""
+    participant = _checked(db, new)
+    times = (
+        occurrences(new.starts_at, new.ends_at - new.starts_at, new.rrule)
+        if new.rrule
+        else [(new.starts_at, new.ends_at)]
+    )
+    series = str(uuid.uuid4()) if new.rrule else None
+    made = []
+    for starts_at, ends_at in times:
+        appointment = Appointment(
+            participant_id=participant.id,
+            coordinator_id=new.coordinator_id or participant.coordinator_id,
+            kind=new.kind,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place_name=new.place_name,
+            address=new.address,
+            entrance_photo_url=new.entrance_photo_url,
+            notes=new.notes,
+            series_id=series,
+            rrule=new.rrule,
+            created_at=now,
+            updated_at=now,
+        )
+        db.add(appointment)
+        db.flush()
+        schedule_reminders(db, appointment, participant, now, rules)
+        made.append(appointment)
+    return made
+
+
+def _checked(db: DbSession, new: NewAppointment) -> Participant:
+    participant = db.get(Participant, new.participant_id)
+    if participant is None:
+        raise AppointmentError(f"participant_id: no participant {new.participant_id}")
+    if new.kind not in set(AppointmentKind):
+        raise AppointmentError(f"kind: must be one of {', '.join(AppointmentKind)}")
+    if new.starts_at.tzinfo is None or new.ends_at.tzinfo is None:
+        raise AppointmentError("starts_at: give times with their UTC offset, e.g. 2026-12-01T09:00:00+01:00")
+    if new.ends_at <= new.starts_at:
+        raise AppointmentError("ends_at: must be after starts_at")
+    return participant
+
+
+def schedule_reminders(
+    db: DbSession, appointment: Appointment, participant: Participant, now: datetime, rules: ReminderRules
+) -> list[Reminder]:
+    """Reminders only for someone who said yes to them, and not for a closed appointment."""
+    if not participant.reminders or appointment.status in _CLOSED:
+        return []
+    reminders = [
+        Reminder(appointment_id=appointment.id, kind=kind, due_at=due, created_at=now)
+        for kind, due in plan_reminders(appointment.starts_at, now, rules)
+    ]
+    db.add_all(reminders)
+    return reminders
+
+
+def cancel_reminders(db: DbSession, appointment_id: int) -> int:
+    pending = db.exec(select(Reminder).where(Reminder.appointment_id == appointment_id, Reminder.status == SCHEDULED))
+    count = 0
+    for reminder in pending:
+        reminder.status = CANCELLED
+        db.add(reminder)
+        count += 1
+    return count
+
+
+def reschedule(
+    db: DbSession,
+    appointment: Appointment,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+    rules: ReminderRules,
+) -> None:
+    if ends_at <= starts_at:
+        raise AppointmentError("ends_at: must be after starts_at")
+    for reminder in db.exec(select(Reminder).where(Reminder.appointment_id == appointment.id)):
+        if reminder.status == SCHEDULED:
+            db.delete(reminder)  # planned anew below; sent ones stay as the record
+    db.flush()
+    appointment.starts_at, appointment.ends_at, appointment.updated_at = starts_at, ends_at, now
+    db.add(appointment)
+    schedule_reminders(db, appointment, db.get(Participant, appointment.participant_id), now, rules)
+
+
+def set_status(db: DbSession, appointment: Appointment, status: str, now: datetime) -> None:
+    appointment.status, appointment.updated_at = status, now
+    db.add(appointment)
+    if status in _CLOSED:
+        cancel_reminders(db, appointment.id)
+
+
+def upcoming(db: DbSession, participant_id: int, now: datetime, limit: int = 5) -> list[Appointment]:
+    statement = (
+        select(Appointment)
+        .where(Appointment.participant_id == participant_id, Appointment.starts_at > now)
+        .where(Appointment.status.in_([AppointmentStatus.PLANNED, AppointmentStatus.CONFIRMED]))
+        .order_by(Appointment.starts_at)
+        .limit(limit)
+    )
+    return list(db.exec(statement).all())
+
+
+def as_fact(appointment: Appointment) -> dict[str, str]:
+    """What a dialogue needs to know of an appointment (text placeholders and its id)."""
+    return {
+        "id": str(appointment.id),
+        "when": appointment.starts_at.isoformat(),
+        "place": appointment.place_name,
+        "address": appointment.address,
+        "route": route_url(appointment.address),
+    }
+
+
+def minutes_before(appointment: Appointment, now: datetime) -> timedelta:
+    return appointment.starts_at - now

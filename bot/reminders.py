@@ -1,0 +1,70 @@
+"""Due reminders become messages: claimed once, turned into the reminder dialogue, stored.
+
+The reminder is the first question of flows/herinnering.yaml, so its answer
+(1 coming, 2 cannot come, 3 late, 4 a question) is understood like any other.
+"""
+
+import logging
+from datetime import datetime
+
+from sqlmodel import Session as DbSession
+
+from bot import appointments, conversation
+from bot.flow import engine
+from bot.flow.model import Session
+from bot.services import Services
+from storage import queries
+from storage.db import session_scope
+from storage.models import Appointment, Participant, Reminder
+
+log = logging.getLogger(__name__)
+
+REMINDER_FLOW = "herinnering"
+SENT, SKIPPED = "sent", "skipped"
+# At most this many reminders per tick; the next tick takes the rest.
+BATCH = 200
+
+
+def dispatch_due(services: Services, now: datetime) -> list[int]:
+    """Claim every due reminder once and store its message; returns the message ids to send."""
+    message_ids: list[int] = []
+    for _ in range(BATCH):
+        with session_scope(services.db) as db:
+            reminder_id = queries.next_due_reminder(db, now)
+            if reminder_id is None:
+                break
+            if not queries.claim_reminder(db, reminder_id, now):
+                continue  # another dispatcher took it
+            message_id = _deliver(services, db, db.get(Reminder, reminder_id), now)
+        if message_id is not None:
+            message_ids.append(message_id)
+    return message_ids
+
+
+def _deliver(services: Services, db: DbSession, reminder: Reminder, now: datetime) -> int | None:
+    appointment = db.get(Appointment, reminder.appointment_id)
+    participant = db.get(Participant, appointment.participant_id)
+    if not _still_wanted(appointment, participant):
+        reminder.status = SKIPPED
+        db.add(reminder)
+        return None
+    stored = queries.flow_session_of(db, participant.id)
+    current = Session.from_dict(stored.state) if stored and stored.flow_id in services.book.flows else None
+    facts = {**conversation.facts_of(db, participant, now), "appointment": appointments.as_fact(appointment)}
+    session, events = engine.interrupt(services.book, current, REMINDER_FLOW, facts, now)
+    conversation.save_session(db, participant, session, now)
+    outcome = conversation.apply_events(services, db, participant, events, now)
+    reminder.status, reminder.message_id = SENT, outcome.outbound_ids[0]
+    db.add(reminder)
+    log.info("reminder %s for appointment %s sent as message %s", reminder.id, appointment.id, reminder.message_id)
+    return reminder.message_id
+
+
+def _still_wanted(appointment: Appointment, participant: Participant) -> bool:
+    """Checked again at send time: things change between planning and the due time."""
+    return (
+        appointment.status in ("planned", "confirmed")
+        and participant.reminders is True
+        and participant.consent_given_at is not None
+        and participant.stopped_at is None
+    )
