@@ -14,6 +14,7 @@ from bot.flow.model import Input, Session
 from bot.i18n import render
 from bot.intake import INTAKE_FLOW, store_intake
 from bot.language_detection import detect_language
+from bot.own_words import kept
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -151,8 +152,7 @@ def _flow_completed(
             step_id=QUESTION_STEP,
             details={
                 "appointment_id": ended.facts.get("appointment", {}).get("id"),
-                "original": ended.answers[QUESTION_STEP],
-                "language": participant.language,
+                **kept(ended.answers[QUESTION_STEP], participant.language or "nl"),
             },
             created_at=now,
         )
