@@ -52,6 +52,8 @@ class Settings:
     reminder_rules: ReminderRules = ReminderRules()
     # A cancellation less than this before the start is marked too late.
     late_cancel: timedelta = timedelta(hours=12)
+    # Bearer token of the JSON API for the centre's own systems; unset means the API refuses all.
+    api_token: str | None = None
     flows_dir: Path = ROOT / "flows"
     translations_dir: Path = ROOT / "translations"
 
@@ -96,6 +98,7 @@ def _validated(env: dict[str, str]) -> Settings:
         session_timeout=timedelta(days=_positive_number("SESSION_TIMEOUT_DAYS", env.get("SESSION_TIMEOUT_DAYS", "7"))),
         reminder_rules=_reminder_rules(env),
         late_cancel=timedelta(hours=_positive_number("LATE_CANCEL_HOURS", env.get("LATE_CANCEL_HOURS", "12"))),
+        api_token=_api_token(env.get("API_TOKEN")),
     )
 
 
@@ -123,6 +126,14 @@ def _translator(env: dict[str, str]) -> dict:
         "translator_url": _http_url("TRANSLATOR_URL", url) if url else None,
         "translator_timeout": _positive_number("TRANSLATOR_TIMEOUT", env.get("TRANSLATOR_TIMEOUT", "10")),
     }
+
+
+def _api_token(value: str | None) -> str | None:
+    if value is not None and len(value) < 16:
+        raise ConfigError(
+            "API_TOKEN: use at least 16 characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe())')"
+        )
+    return value
 
 
 def _reminder_rules(env: dict[str, str]) -> ReminderRules:

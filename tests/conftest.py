@@ -34,6 +34,11 @@ CLEAN_ENV = {
         "TRANSLATOR_URL",
         "TRANSLATOR_TIMEOUT",
         "SESSION_TIMEOUT_DAYS",
+        "QUIET_HOURS",
+        "REMINDER_EVENING_AT",
+        "REMINDER_HOURS_BEFORE",
+        "LATE_CANCEL_HOURS",
+        "API_TOKEN",
     )
 }
 
