@@ -65,7 +65,8 @@ def _start_embedded_dispatcher(app: Flask) -> None:
         while not stop.wait(dispatcher.TICK_SECONDS):
             try:
                 with app.app_context():
-                    dispatcher.tick(app.extensions[EXTENSION], utcnow())
+                    services = app.extensions[EXTENSION]
+                    dispatcher.tick(services, services.clock())
             except Exception:
                 log.exception("dispatcher tick failed; next tick tries again")
 
@@ -77,7 +78,7 @@ def _start_embedded_dispatcher(app: Flask) -> None:
 @with_appcontext
 def dispatch(now_text: str | None) -> None:
     """Run one dispatcher tick: enqueue every job that is due."""
-    now = _parse_moment(now_text, "--now") if now_text else utcnow()
+    now = _parse_moment(now_text, "--now") if now_text else _services().clock()
     counts = dispatcher.tick(_services(), now)
     _wait_for_embedded_jobs()
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
@@ -156,7 +157,7 @@ def appointment() -> None:
 
 @appointment.command("add")
 @click.option("--phone", required=True, help="The participant's number.")
-@click.option("--kind", type=click.Choice(list(AppointmentKind)), default="work", show_default=True)
+@click.option("--kind", type=click.Choice([k.value for k in AppointmentKind]), default="work", show_default=True)
 @click.option("--start", "starts", required=True, help="ISO 8601 with offset, e.g. 2026-12-01T09:00:00+01:00.")
 @click.option("--end", "ends", required=True, help="ISO 8601 with offset.")
 @click.option("--place", default="", help="The place's name.")
@@ -198,7 +199,7 @@ def appointment_add(
             notes=notes,
         )
         try:
-            made = appointments.create(db, new, utcnow(), services.settings.reminder_rules)
+            made = appointments.create(db, new, services.clock(), services.settings.reminder_rules)
         except (appointments.AppointmentError, ScheduleError) as error:
             raise click.ClickException(str(error)) from error
         ids = ", ".join(str(a.id) for a in made)

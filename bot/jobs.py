@@ -7,12 +7,11 @@ from bot import conversation, dispatcher, intake, messaging, notices
 from bot.services import current_services
 from storage.db import session_scope
 from storage.models import Intake
-from storage.types import utcnow
 
 
 def handle_inbound(message_id: int) -> None:
     services = current_services()
-    outcome = conversation.handle_inbound(services, message_id, utcnow())
+    outcome = conversation.handle_inbound(services, message_id, services.clock())
     for outbound_id in outcome.outbound_ids:
         services.queue.enqueue(send_message, outbound_id)
     for intake_id in outcome.intake_ids:
@@ -24,11 +23,13 @@ def handle_inbound(message_id: int) -> None:
 
 
 def send_message(message_id: int) -> None:
-    messaging.send_outbound(current_services(), message_id, utcnow())
+    services = current_services()
+    messaging.send_outbound(services, message_id, services.clock())
 
 
 def dispatch() -> None:
-    dispatcher.tick(current_services(), utcnow())
+    services = current_services()
+    dispatcher.tick(services, services.clock())
 
 
 def translate_intake(intake_id: int) -> None:
@@ -36,19 +37,19 @@ def translate_intake(intake_id: int) -> None:
     with session_scope(services.db) as db:
         stored = db.get(Intake, intake_id)
         if stored is not None and stored.untranslated:
-            intake.translate_intake(stored, services.translator, utcnow())
+            intake.translate_intake(stored, services.translator, services.clock())
             db.add(stored)
 
 
 def notify_absence(absence_id: int) -> None:
     services = current_services()
-    message_id = notices.absence_notice(services, absence_id, utcnow())
+    message_id = notices.absence_notice(services, absence_id, services.clock())
     if message_id is not None:
         services.queue.enqueue(send_message, message_id)
 
 
 def notify_question(escalation_id: int) -> None:
     services = current_services()
-    message_id = notices.question_notice(services, escalation_id, utcnow())
+    message_id = notices.question_notice(services, escalation_id, services.clock())
     if message_id is not None:
         services.queue.enqueue(send_message, message_id)

@@ -1,6 +1,8 @@
 """The parts one running bot shares: settings, database, texts, flows, queue, channel."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import Engine
@@ -13,6 +15,7 @@ from bot.i18n import Catalogs
 from bot.queue import InProcessJobQueue, JobQueue, RedisJobQueue
 from bot.translator import Translator
 from storage.db import make_engine
+from storage.types import utcnow
 
 EXTENSION = "welkom"
 
@@ -28,6 +31,8 @@ class Services:
     queue: JobQueue
     channel: MessageChannel
     translator: Translator
+    # The one clock of the bot's jobs and webhooks: tests and `bot dispatch --now` set it.
+    clock: Callable[[], datetime] = field(default=utcnow)
 
     @property
     def status_callback_url(self) -> str:

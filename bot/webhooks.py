@@ -14,7 +14,6 @@ from bot.services import current_services
 from bot.signature import twilio_signed
 from storage import queries
 from storage.db import session_scope
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +44,8 @@ def inbound_message() -> Response:
         button_payload=form.get("ButtonPayload") or None,
         media=_media(form),
     )
-    services, now = current_services(), utcnow()
+    services = current_services()
+    now = services.clock()
     with session_scope(services.db) as db:
         participant = queries.get_or_create_participant(db, address.phone, address.channel, now)
         message, is_new = queries.record_inbound(db, participant, inbound, now)
@@ -64,7 +64,8 @@ def message_status() -> Response:
     if not sid or not status:
         abort(400, "MessageSid and MessageStatus are required")
     error_code = request.form.get("ErrorCode", "")
-    services, now = current_services(), utcnow()
+    services = current_services()
+    now = services.clock()
     with session_scope(services.db) as db:
         message = queries.message_by_sid(db, sid)
         if message is None:

@@ -213,15 +213,16 @@ def test_the_word_afmelden_asks_which_appointment(services: Services, signed_pos
         assert db.get(Appointment, second).status == "cancelled"
 
 
-def test_a_cancellation_shortly_before_the_start_is_too_late(services: Services, signed_post) -> None:
+@pytest.mark.parametrize(("hours_before", "too_late"), [(3, True), (13, False)])
+def test_a_cancellation_shortly_before_the_start_is_too_late(
+    services: Services, signed_post, hours_before: int, too_late: bool
+) -> None:
     add_appointment(services, add_participant(services))
-    dispatch_at(services, TWO_HOURS_BEFORE)  # both reminders are due now; the evening one is sent
-    reply(signed_post, "2", "1", "1")
-    # The reply is handled now, in real time; the appointment is still weeks or less away.
+    services.clock = lambda: (START - timedelta(hours=hours_before)).astimezone(UTC)
+    reply(signed_post, "afmelden", "1", "1", "1")  # cannot come, sick, right
     with session_scope(services.db) as db:
-        absence = db.exec(select(Absence)).one()
-        appointment = db.get(Appointment, absence.appointment_id)
-        assert absence.too_late == (appointment.starts_at - absence.reported_at < services.settings.late_cancel)
+        assert db.exec(select(Absence)).one().too_late is too_late
+    assert ("Let op: minder dan 12 uur van tevoren afgemeld." in outbound(services, True)[0].body) is too_late
 
 
 def test_three_cancellations_in_four_weeks_open_an_escalation(services: Services, signed_post) -> None:

@@ -1,5 +1,7 @@
 """The operator's commands: migrate, chat and dispatch."""
 
+from datetime import UTC, datetime
+
 from flask import Flask
 from sqlalchemy import inspect
 
@@ -69,3 +71,91 @@ def test_the_whole_kennismaking_in_arabic_through_bot_chat(app: Flask, services:
     intake = app.test_cli_runner().invoke(args=["bot", "intake", "+31612345678"])
     assert intake.exit_code == 0
     assert ARABIC["learn_words"] in intake.output and "(nog niet vertaald)" in intake.output
+
+
+def test_coordinator_add_prints_the_new_id(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["bot", "coordinator", "add", "--name", "Anna", "--phone", "0600000001"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "Coördinator Anna toegevoegd met id 1."
+
+
+def test_appointment_add_with_a_weekly_rule(app: Flask, services: Services) -> None:
+    from tests.test_appointments import add_participant
+
+    add_participant(services)
+    args = [
+        "bot",
+        "appointment",
+        "add",
+        "--phone",
+        "+31612345678",
+        "--start",
+        "2027-01-05T09:00:00+01:00",
+        "--end",
+        "2027-01-05T12:00:00+01:00",
+        "--place",
+        "Kringloop",
+        "--address",
+        "Markt 1, Doetinchem",
+        "--rrule",
+        "FREQ=WEEKLY;BYDAY=TU;COUNT=8",
+    ]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("8 afspraak/afspraken gemaakt: 1, 2, 3")
+
+
+def test_appointment_add_refuses_bad_input_clearly(app: Flask, services: Services) -> None:
+    from tests.test_appointments import add_participant
+
+    add_participant(services)
+    base = ["bot", "appointment", "add", "--phone", "+31612345678", "--end", "2027-01-05T12:00:00+01:00"]
+    runner = app.test_cli_runner()
+    no_offset = runner.invoke(args=[*base, "--start", "2027-01-05T09:00:00"])
+    assert no_offset.exit_code == 2 and "--start" in no_offset.output
+    endless = runner.invoke(args=[*base, "--start", "2027-01-05T09:00:00+01:00", "--rrule", "FREQ=WEEKLY"])
+    assert endless.exit_code == 1 and "must end: give COUNT or UNTIL" in endless.output
+    unknown = runner.invoke(args=[*base, "--phone", "+31699999999", "--start", "2027-01-05T09:00:00+01:00"])
+    assert unknown.exit_code == 2 and "no participant" in unknown.output
+
+
+def test_the_reminder_walk_through(app: Flask, services: Services, signed_post) -> None:
+    """The issue's: reminders at the right Amsterdam times, a '2' walks through afmelden,
+    the begeleider gets the Dutch notice, and no later reminder is sent."""
+    from tests.test_appointments import add_participant, outbound, reply
+
+    add_participant(services, language="ar")
+    runner = app.test_cli_runner()
+    made = runner.invoke(
+        args=[
+            "bot",
+            "appointment",
+            "add",
+            "--phone",
+            "+31612345678",
+            "--start",
+            "2026-12-01T13:00:00+01:00",
+            "--end",
+            "2026-12-01T16:00:00+01:00",
+            "--place",
+            "Kringloop",
+            "--address",
+            "Markt 1, Doetinchem",
+            "--coordinator-id",
+            "1",
+        ]
+    )
+    assert made.exit_code == 0, made.output
+
+    def dispatch(now: str) -> str:
+        return runner.invoke(args=["bot", "dispatch", "--now", now]).output
+
+    assert "reminders: 0" in dispatch("2026-11-30T18:59:00+01:00")
+    assert "reminders: 1" in dispatch("2026-11-30T19:00:00+01:00")  # the evening before
+    assert "reminders: 1" in dispatch("2026-12-01T11:00:00+01:00")  # two hours before
+    services.clock = lambda: datetime(2026, 12, 1, 10, 5, tzinfo=UTC)  # 11:05 in Amsterdam
+    reply(signed_post, "2", "2", "1")  # cannot come, my child or school, right
+    [notice] = outbound(services, to_coordinator=True)
+    assert notice.body.startswith("Amal (+31612345678) kan niet komen: werk, dinsdag 1 december, 13:00, Kringloop.")
+    assert "Reden: Mijn kind of school" in notice.body and "Let op" in notice.body  # less than 12 hours before
+    assert "reminders: 0" in dispatch("2026-12-01T12:00:00+01:00")

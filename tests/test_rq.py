@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,35 @@ def test_rq_cron_enqueues_the_dispatcher_tick(redis_app: Flask, redis: Redis, wo
     assert [job.func_name for job in jobs] == ["bot.jobs.dispatch"], output
     run_worker(worker_env)
     assert jobs[0].get_status(refresh=True) == "finished"
+
+
+def test_losing_redis_loses_no_reminder(redis_app: Flask, redis: Redis, worker_env: dict[str, str]) -> None:
+    """Scheduled in the database, claimed by the dispatcher, sent by a worker, whatever Redis forgot."""
+    from tests.test_appointments import EVENING_BEFORE, add_appointment, add_participant
+
+    services = redis_app.extensions[EXTENSION]
+    add_appointment(services, add_participant(services))
+    redis.flushdb()  # between scheduling and the due time
+
+    def dispatch(moment) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "bot", "dispatch", "--now", moment.isoformat()],
+            env=worker_env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "reminders: 1" in dispatch(EVENING_BEFORE)
+    redis.flushdb()  # and again after the dispatcher enqueued its send job
+    run_worker(worker_env)
+    with session_scope(services.db) as db:
+        [message] = db.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).all()
+        assert message.status == "pending"
+    assert "unsent: 1" in dispatch(EVENING_BEFORE + timedelta(minutes=5))
+    run_worker(worker_env)
+    with session_scope(services.db) as db:
+        assert db.get(Message, message.id).status == "sent"

@@ -1,0 +1,56 @@
+"""Reminders claimed exactly once, also with two dispatchers racing, on SQLite and PostgreSQL."""
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlmodel import select
+
+from bot import reminders
+from bot.services import EXTENSION, Services
+from storage.db import session_scope
+from storage.models import Message, Reminder
+from tests.conftest import make_app
+from tests.support.databases import fresh_database
+from tests.test_appointments import EVENING_BEFORE, START, add_appointment, add_participant
+
+PEOPLE = 12
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db_app(request, tmp_path: Path) -> Iterator[Flask]:
+    with fresh_database(request.param, tmp_path) as url:
+        app = make_app(tmp_path, DATABASE_URL=url)
+        app.extensions[EXTENSION].channel.echo = None
+        yield app
+        app.extensions[EXTENSION].db.dispose()
+
+
+def test_two_dispatchers_racing_send_each_reminder_once(any_db_app: Flask) -> None:
+    services: Services = any_db_app.extensions[EXTENSION]
+    for n in range(PEOPLE):
+        add_appointment(services, add_participant(services, phone=f"+3161234{n:04d}"), START + timedelta(hours=n))
+    due = (START + timedelta(days=2)).astimezone(EVENING_BEFORE.tzinfo)  # every reminder is due
+    barrier, claimed = threading.Barrier(2), []
+
+    def dispatcher() -> None:
+        barrier.wait()
+        claimed.append(reminders.dispatch_due(services, due))
+
+    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    message_ids = claimed[0] + claimed[1]
+    with session_scope(services.db) as db:
+        stored = db.exec(select(Reminder)).all()
+        messages = db.exec(select(Message).where(Message.direction == "out")).all()
+    assert len(stored) == 2 * PEOPLE
+    assert sorted(message_ids) == sorted(m.id for m in messages)
+    # Two reminders per appointment, both due: one message each, never two for one reminder.
+    assert len(message_ids) == len(set(message_ids)) == len({r.message_id for r in stored if r.message_id})
+    assert {r.status for r in stored} == {"sent"}
