@@ -1,5 +1,6 @@
 """Ways out: Twilio (WhatsApp or SMS) or the console, behind one small interface."""
 
+import json
 import logging
 import sys
 from dataclasses import dataclass
@@ -23,6 +24,16 @@ logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
+class Outgoing:
+    """One message as it leaves: free text, or a WhatsApp template with its variables."""
+
+    to: Address
+    body: str
+    content_sid: str | None = None
+    content_variables: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Sent:
     sid: str | None
     status: str
@@ -36,7 +47,7 @@ class SendError(Exception):
 
 
 class MessageChannel(Protocol):
-    def send(self, to: Address, body: str, status_callback: str) -> Sent: ...
+    def send(self, outgoing: Outgoing, status_callback: str) -> Sent: ...
 
 
 class ConsoleChannel:
@@ -45,9 +56,13 @@ class ConsoleChannel:
     def __init__(self, echo: TextIO | None = sys.stdout):
         self.echo = echo
 
-    def send(self, to: Address, body: str, status_callback: str) -> Sent:
+    def send(self, outgoing: Outgoing, status_callback: str) -> Sent:
         if self.echo is not None:
-            print(f"--- {to.channel} to {masked(to.phone)} ---\n{body}\n", file=self.echo, flush=True)
+            to = outgoing.to
+            template = f" (template {outgoing.content_sid})" if outgoing.content_sid else ""
+            print(
+                f"--- {to.channel} to {masked(to.phone)}{template} ---\n{outgoing.body}\n", file=self.echo, flush=True
+            )
         return Sent(sid=None, status="sent")
 
 
@@ -59,11 +74,16 @@ class TwilioChannel:
         self.client.api.base_url = settings.twilio_api_base_url
         self.senders = {Channel.WHATSAPP: settings.twilio_whatsapp_from, Channel.SMS: settings.twilio_sms_from}
 
-    def send(self, to: Address, body: str, status_callback: str) -> Sent:
-        sender = self._sender(to.channel)
+    def send(self, outgoing: Outgoing, status_callback: str) -> Sent:
+        to = outgoing.to
+        content = (
+            {"content_sid": outgoing.content_sid, "content_variables": json.dumps(outgoing.content_variables or {})}
+            if outgoing.content_sid
+            else {"body": outgoing.body}
+        )
         try:
             message = self.client.messages.create(
-                to=to.twilio, from_=sender, body=body, status_callback=status_callback
+                to=to.twilio, from_=self._sender(to.channel), status_callback=status_callback, **content
             )
         except TwilioRestException as error:
             raise SendError("twilio refused", error.code, error.status in _TRANSIENT_HTTP) from error

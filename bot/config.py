@@ -54,6 +54,8 @@ class Settings:
     late_cancel: timedelta = timedelta(hours=12)
     # Bearer token of the JSON API for the centre's own systems; unset means the API refuses all.
     api_token: str | None = None
+    # Where the approved WhatsApp templates are listed (see whatsapp_templates.example.yaml).
+    whatsapp_templates: Path | None = None
     flows_dir: Path = ROOT / "flows"
     translations_dir: Path = ROOT / "translations"
 
@@ -99,6 +101,7 @@ def _validated(env: dict[str, str]) -> Settings:
         reminder_rules=_reminder_rules(env),
         late_cancel=timedelta(hours=_positive_number("LATE_CANCEL_HOURS", env.get("LATE_CANCEL_HOURS", "12"))),
         api_token=_api_token(env.get("API_TOKEN")),
+        whatsapp_templates=Path(env.get("WHATSAPP_TEMPLATES", str(ROOT / "whatsapp_templates.yaml"))),
     )
 
 

@@ -81,14 +81,19 @@ def shown_params(params: dict[str, str], reader: str) -> dict[str, str]:
     """Placeholder values as the reader sees them.
 
     By convention `when` holds an ISO moment, written as a date and time in the
-    reader's language; other values (place names, addresses, links) are shown as
-    given, isolated where their direction differs from the reader's.
+    reader's language; other values (place names, addresses) are shown as given,
+    isolated where their direction differs from the reader's. Links stay bare:
+    invisible marks around them would stop apps from recognising them.
     """
-    rtl = is_rtl(reader)
-    return {
-        key: format_when(datetime.fromisoformat(value), reader) if key == "when" else isolate_if_needed(value, rtl)
-        for key, value in params.items()
-    }
+    return {key: _shown(key, value, reader) for key, value in params.items()}
+
+
+def _shown(key: str, value: str, reader: str) -> str:
+    if key == "when":
+        return format_when(datetime.fromisoformat(value), reader)
+    if value.startswith(("https://", "http://")):
+        return value
+    return isolate_if_needed(value, is_rtl(reader))
 
 
 def isolate_if_needed(text: str, reader_rtl: bool) -> str:

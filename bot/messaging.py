@@ -1,9 +1,18 @@
-"""Sending one stored outbound message, with retries that live in the database."""
+"""Sending one stored outbound message: its route, retries that live in the database, fallbacks.
+
+WhatsApp allows free text only within 24 hours of the person's last message.
+Outside that window a message that has a template goes as the approved template
+(the person's language, else Dutch, else English), and without one by SMS when an
+SMS number is configured. A delivery failure reported later falls back once more.
+"""
 
 import logging
 from datetime import datetime, timedelta
 
-from bot.channels import SendError
+from sqlmodel import Session as DbSession
+from sqlmodel import select
+
+from bot.channels import Outgoing, SendError
 from bot.phone import Address
 from bot.services import Services
 from storage import queries
@@ -14,6 +23,7 @@ log = logging.getLogger(__name__)
 
 # Waits before the 2nd, 3rd, ... attempt after a transient failure.
 RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30))
+SERVICE_WINDOW = timedelta(hours=24)
 
 
 def send_outbound(services: Services, message_id: int, now: datetime) -> None:
@@ -22,12 +32,11 @@ def send_outbound(services: Services, message_id: int, now: datetime) -> None:
         if not queries.claim_outbound(db, message_id, now):
             return
         message = db.get(Message, message_id)
-        recipient = db.get(Participant, message.participant_id) if message.participant_id else None
-        recipient = recipient or db.get(Coordinator, message.coordinator_id)
-        address = Address(recipient.phone, Channel(message.channel))
-        body = message.body
+        outgoing, route = _route(services, db, message, now)
+        message.route, message.channel = route, outgoing.to.channel
+        db.add(message)
     try:
-        sent = services.channel.send(address, body, services.status_callback_url)
+        sent = services.channel.send(outgoing, services.status_callback_url)
     except SendError as error:
         _record_failure(services, message_id, error, now)
         return
@@ -36,6 +45,25 @@ def send_outbound(services: Services, message_id: int, now: datetime) -> None:
         message.twilio_sid = sent.sid
         queries.apply_status(message, sent.status, None, now)
         db.add(message)
+
+
+def _route(services: Services, db: DbSession, message: Message, now: datetime) -> tuple[Outgoing, str]:
+    participant = db.get(Participant, message.participant_id) if message.participant_id else None
+    recipient = participant or db.get(Coordinator, message.coordinator_id)
+    channel = Channel(message.channel)
+    if channel == Channel.WHATSAPP and participant and message.template and not _in_window(participant, now):
+        picked = services.templates.pick(message.template, participant.language)
+        if picked:
+            template, language, sid = picked
+            variables = template.content_variables(message.template_params or {})
+            return Outgoing(Address(recipient.phone, channel), message.body, sid, variables), f"template:{language}"
+        if services.settings.twilio_sms_from:
+            channel = Channel.SMS
+    return Outgoing(Address(recipient.phone, channel), message.body), str(channel)
+
+
+def _in_window(participant: Participant, now: datetime) -> bool:
+    return participant.last_inbound_at is not None and now - participant.last_inbound_at < SERVICE_WINDOW
 
 
 def _record_failure(services: Services, message_id: int, error: SendError, now: datetime) -> None:
@@ -51,3 +79,28 @@ def _record_failure(services: Services, message_id: int, error: SendError, now: 
             message.next_attempt_at = None
         db.add(message)
     log.warning("message %s not sent (%s, code %s): %s", message_id, error, error.code, message.status)
+
+
+def fall_back(services: Services, db: DbSession, failed: Message, now: datetime) -> Message | None:
+    """Once per message: a WhatsApp message that was not delivered goes again by SMS.
+
+    Returns the new message (to send), or None when there is no next route.
+    """
+    already = db.exec(select(Message.id).where(Message.fallback_of_id == failed.id)).first()
+    if already or failed.channel != Channel.WHATSAPP or not services.settings.twilio_sms_from:
+        return None
+    copy = Message(
+        participant_id=failed.participant_id,
+        coordinator_id=failed.coordinator_id,
+        direction=failed.direction,
+        channel=Channel.SMS,
+        body=failed.body,
+        status=queries.PENDING,
+        fallback_of_id=failed.id,
+        created_at=now,
+        updated_at=now,
+    )
+    db.add(copy)
+    db.flush()
+    log.info("message %s failed on WhatsApp (%s); message %s goes by SMS", failed.id, failed.error_code, copy.id)
+    return copy

@@ -13,6 +13,7 @@ from bot.flow.loader import load_book
 from bot.flow.model import FlowBook
 from bot.i18n import Catalogs
 from bot.queue import InProcessJobQueue, JobQueue, RedisJobQueue
+from bot.templates import Templates
 from bot.translator import Translator
 from storage.db import make_engine
 from storage.types import utcnow
@@ -31,6 +32,7 @@ class Services:
     queue: JobQueue
     channel: MessageChannel
     translator: Translator
+    templates: Templates
     # The one clock of the bot's jobs and webhooks: tests and `bot dispatch --now` set it.
     clock: Callable[[], datetime] = field(default=utcnow)
 
@@ -52,6 +54,7 @@ def build_services(settings: Settings, app: Flask) -> Services:
         queue=job_queue,
         channel=make_channel(settings),
         translator=Translator.from_settings(settings, db),
+        templates=Templates.load(settings.whatsapp_templates, catalogs),
     )
 
 

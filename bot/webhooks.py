@@ -8,7 +8,7 @@ import logging
 from flask import Blueprint, Response, abort, request
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import jobs
+from bot import jobs, messaging
 from bot.phone import InvalidPhone, parse_address
 from bot.services import current_services
 from bot.signature import twilio_signed
@@ -18,6 +18,8 @@ from storage.db import session_scope
 log = logging.getLogger(__name__)
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
+# Twilio's final statuses for a message that did not reach the person.
+UNDELIVERED = ("failed", "undelivered")
 # Twilio allows ten media items per message.
 _MAX_MEDIA = 10
 
@@ -66,6 +68,7 @@ def message_status() -> Response:
     error_code = request.form.get("ErrorCode", "")
     services = current_services()
     now = services.clock()
+    fallback_id = None
     with session_scope(services.db) as db:
         message = queries.message_by_sid(db, sid)
         if message is None:
@@ -74,6 +77,10 @@ def message_status() -> Response:
             return empty_twiml()
         if queries.apply_status(message, status, int(error_code) if error_code.isdigit() else None, now):
             db.add(message)
+            if status in UNDELIVERED and (fallback := messaging.fall_back(services, db, message, now)):
+                fallback_id = fallback.id
+    if fallback_id is not None:
+        services.queue.enqueue(jobs.send_message, fallback_id)
     return empty_twiml()
 
 

@@ -73,6 +73,13 @@ class Message(SQLModel, table=True):
     num_media: int = Field(default=0)
     media: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     twilio_sid: str | None = Field(default=None, max_length=64)
+    # A message that may go out as a WhatsApp template outside the 24-hour window:
+    # the template's name and the values of its variables.
+    template: str | None = Field(default=None, max_length=40)
+    template_params: dict | None = Field(default=None, sa_column=Column(JSON))
+    # How it went out (e.g. "whatsapp", "whatsapp_template:nl", "sms"), and what it replaces.
+    route: str | None = Field(default=None, max_length=40)
+    fallback_of_id: int | None = Field(default=None, foreign_key="message.id")
     status: str = Field(max_length=20)
     error_code: int | None = Field(default=None)
     attempts: int = Field(default=0)

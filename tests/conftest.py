@@ -39,6 +39,7 @@ CLEAN_ENV = {
         "REMINDER_HOURS_BEFORE",
         "LATE_CANCEL_HOURS",
         "API_TOKEN",
+        "WHATSAPP_TEMPLATES",
     )
 }
 

@@ -79,6 +79,8 @@ def outbound(services: Services, to_coordinator: bool = False) -> list[Message]:
 
 
 def dispatch_at(services: Services, moment: datetime) -> dict[str, int]:
+    """A dispatcher tick at `moment`; the jobs it starts see the same time."""
+    services.clock = lambda: moment.astimezone(UTC)
     counts = dispatcher.tick(services, moment.astimezone(UTC))
     services.queue.join()
     return counts

@@ -9,7 +9,7 @@ import requests
 from flask import Flask
 from sqlmodel import select
 
-from bot.channels import SendError, TwilioChannel
+from bot.channels import Outgoing, SendError, TwilioChannel
 from bot.chat import ChatSession
 from bot.phone import Address
 from bot.services import EXTENSION
@@ -39,7 +39,7 @@ def twilio_app(tmp_path: Path, prism: str) -> Iterator[Flask]:
 
 def test_prism_accepts_what_the_channel_sends(twilio_app: Flask) -> None:
     channel: TwilioChannel = twilio_app.extensions[EXTENSION].channel
-    sent = channel.send(Address("+31612345678", Channel.WHATSAPP), "مرحبا 👋", "https://welkom.example.org/s")
+    sent = channel.send(Outgoing(Address("+31612345678", Channel.WHATSAPP), "مرحبا 👋"), "https://welkom.example.org/s")
     assert MESSAGE_SID.match(sent.sid)
     request = channel.client.http_client._test_only_last_request
     assert request.data == {
@@ -68,7 +68,7 @@ def test_a_refusal_by_the_api_is_a_permanent_send_error(tmp_path: Path, prism: s
     channel: TwilioChannel = app.extensions[EXTENSION].channel
     channel.client.api.base_url = f"{prism}/not-a-twilio-path"
     with pytest.raises(SendError) as refused:
-        channel.send(Address("+31612345678", Channel.SMS), "hallo", "https://welkom.example.org/s")
+        channel.send(Outgoing(Address("+31612345678", Channel.SMS), "hallo"), "https://welkom.example.org/s")
     assert not refused.value.transient
     app.extensions[EXTENSION].db.dispose()
 
@@ -84,3 +84,27 @@ def test_a_whole_conversation_goes_out_through_twilios_api(twilio_app: Flask) ->
         sent = db.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).all()
     assert all(MESSAGE_SID.match(m.twilio_sid) for m in sent)
     assert all(m.attempts == 1 and m.status not in ("pending", "submitting", "retrying") for m in sent)
+
+
+def test_prism_accepts_a_whatsapp_template_send(twilio_app: Flask) -> None:
+    channel: TwilioChannel = twilio_app.extensions[EXTENSION].channel
+    template = Outgoing(
+        Address("+31612345678", Channel.WHATSAPP),
+        "",
+        "HX" + "0123456789abcdef" * 2,
+        {"1": "dinsdag 1 december, 13:00", "2": "Kringloop"},
+    )
+    sent = channel.send(template, "https://welkom.example.org/s")
+    assert MESSAGE_SID.match(sent.sid)
+    request = channel.client.http_client._test_only_last_request
+    assert request.data["ContentSid"] == "HX" + "0123456789abcdef" * 2
+    assert request.data["ContentVariables"] == '{"1": "dinsdag 1 december, 13:00", "2": "Kringloop"}'
+    assert "Body" not in request.data
+    assert channel.client.http_client._test_only_last_response.status_code == 201
+
+
+def test_prism_refuses_a_malformed_content_sid(twilio_app: Flask) -> None:
+    channel: TwilioChannel = twilio_app.extensions[EXTENSION].channel
+    with pytest.raises(SendError) as refused:
+        channel.send(Outgoing(Address("+31612345678", Channel.WHATSAPP), "", "HX123", {}), "https://x.example/s")
+    assert not refused.value.transient

@@ -1,8 +1,8 @@
-"""coordinators, appointments, reminders, absences; escalation details
+"""coordinators, appointments, reminders, absences; message routes; escalation details
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 19:14:49.976708
+Create Date: 2026-11-23 19:23:50.952133
 """
 
 import sqlalchemy as sa
@@ -116,8 +116,13 @@ def upgrade() -> None:
 
     with op.batch_alter_table("message", schema=None) as batch_op:
         batch_op.add_column(sa.Column("coordinator_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("template", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
+        batch_op.add_column(sa.Column("template_params", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("route", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
+        batch_op.add_column(sa.Column("fallback_of_id", sa.Integer(), nullable=True))
         batch_op.alter_column("participant_id", existing_type=sa.INTEGER(), nullable=True)
         batch_op.create_foreign_key("fk_message_coordinator_id", "coordinator", ["coordinator_id"], ["id"])
+        batch_op.create_foreign_key("fk_message_fallback_of_id", "message", ["fallback_of_id"], ["id"])
 
     with op.batch_alter_table("participant", schema=None) as batch_op:
         batch_op.add_column(sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True))
@@ -129,20 +134,19 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("participant", schema=None) as batch_op:
-        # WARNING: constraint name is None; this directive will fail as
-        # rendered.  Add a name, or use a naming convention; see
-        # https://alembic.sqlalchemy.org/en/latest/naming.html
         batch_op.drop_constraint("fk_participant_coordinator_id", type_="foreignkey")
         batch_op.drop_column("coordinator_id")
         batch_op.drop_column("reminders")
         batch_op.drop_column("name")
 
     with op.batch_alter_table("message", schema=None) as batch_op:
-        # WARNING: constraint name is None; this directive will fail as
-        # rendered.  Add a name, or use a naming convention; see
-        # https://alembic.sqlalchemy.org/en/latest/naming.html
+        batch_op.drop_constraint("fk_message_fallback_of_id", type_="foreignkey")
         batch_op.drop_constraint("fk_message_coordinator_id", type_="foreignkey")
         batch_op.alter_column("participant_id", existing_type=sa.INTEGER(), nullable=False)
+        batch_op.drop_column("fallback_of_id")
+        batch_op.drop_column("route")
+        batch_op.drop_column("template_params")
+        batch_op.drop_column("template")
         batch_op.drop_column("coordinator_id")
 
     with op.batch_alter_table("escalation", schema=None) as batch_op:

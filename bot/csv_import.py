@@ -1,0 +1,142 @@
+"""`flask --app app bot import participants|appointments FILE.csv`: many rows at once.
+
+The columns are the fields of the API bodies, and each row goes through the same
+pydantic models and the same store functions as the API (bot.api), so a row is
+refused for exactly the reasons a request would be. Each row is its own transaction:
+a bad row is reported with its line number and loses nothing else.
+"""
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from pydantic import BaseModel, ValidationError
+
+from bot.api import AppointmentIn, ParticipantIn, Refused, from_validation, store_appointments, store_participant
+from bot.services import Services, current_services
+
+# What a centre's spreadsheet writes for yes and no, besides what pydantic reads (true/false, yes/no, 1/0).
+_YES_NO = {"ja": "true", "nee": "false"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    model: type[BaseModel]
+    # Stores one validated row and says how many records it made.
+    store: Callable[[Services, BaseModel], int]
+
+
+KINDS = {
+    "participants": Kind(ParticipantIn, lambda services, body: bool(store_participant(services, body))),
+    "appointments": Kind(AppointmentIn, lambda services, body: len(store_appointments(services, body))),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int  # in the file, counting the header as line 1
+    values: dict[str, str]
+    # More cells than the header names: refused rather than cut, as the columns may have shifted.
+    extra_cells: int = 0
+
+
+@dataclass
+class Report:
+    rows: int = 0
+    stored: int = 0
+    records: int = 0
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(sorted(KINDS)))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(kind: str, file: Path) -> None:
+    """Store participants or appointments from a CSV file (UTF-8; ';' or ',' between fields).
+
+    The header row names the columns: the fields of the API bodies. Refused rows are
+    listed with their line numbers; the exit code is 1 when there were any.
+    """
+    rows = read_rows(_text(file), KINDS[kind].model)
+    report = Report(rows=len(rows))
+    with click.progressbar(rows, label=f"importing {kind}") as bar:
+        for row in bar:
+            _import_row(current_services(), KINDS[kind], row, report)
+    _print(report, kind)
+    if report.refused:
+        click.get_current_context().exit(1)
+
+
+def _text(file: Path) -> str:
+    try:
+        # utf-8-sig drops the byte-order mark Excel writes in front of "CSV UTF-8".
+        return file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        message = f"{file.name} is not UTF-8 (at byte {error.start}); save it as 'CSV UTF-8'"
+        raise click.ClickException(message) from None
+
+
+def read_rows(text: str, model: type[BaseModel]) -> list[Row]:
+    """The rows as column -> value, empty cells left out so that defaults apply."""
+    header_line = text.split("\n", 1)[0]
+    # Decided on the header alone: its names never hold a delimiter, while addresses hold commas.
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip().lower() for name in next(reader, [])]
+    _check_header(header, model)
+    rows, line = [], reader.line_num + 1
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            rows.append(Row(line, _values(header, cells), max(len(cells) - len(header), 0)))
+        line = reader.line_num + 1  # a quoted cell may span lines; the next row starts after them
+    return rows
+
+
+def _check_header(header: list[str], model: type[BaseModel]) -> None:
+    known = model.model_fields
+    if not any(header):
+        raise click.ClickException(f"no header row; name the columns: {', '.join(known)}")
+    unknown = [name for name in header if name and name not in known]
+    missing = [name for name, info in known.items() if info.is_required() and name not in header]
+    if unknown or missing:
+        problems = [f"unknown column(s): {', '.join(unknown)}"] * bool(unknown)
+        problems += [f"missing column(s): {', '.join(missing)}"] * bool(missing)
+        raise click.ClickException(f"{'; '.join(problems)}. The columns are: {', '.join(known)}")
+
+
+def _values(header: list[str], cells: list[str]) -> dict[str, str]:
+    values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name and cell.strip()}
+    if "reminders" in values:
+        values["reminders"] = _YES_NO.get(values["reminders"].lower(), values["reminders"])
+    return values
+
+
+def _import_row(services: Services, kind: Kind, row: Row, report: Report) -> None:
+    if row.extra_cells:
+        report.refused.append((row.line, f"{row.extra_cells} cell(s) more than the header has columns"))
+        return
+    try:
+        # Lax, unlike the API: every cell is text, so "12" is read as the id 12.
+        body = kind.model.model_validate(row.values)
+        report.records += kind.store(services, body)
+        report.stored += 1
+    except ValidationError as error:
+        report.refused.append((row.line, _reason(from_validation(error))))
+    except Refused as refused:
+        report.refused.append((row.line, _reason(refused)))
+
+
+def _reason(refused: Refused) -> str:
+    return "; ".join(error.error for error in refused.errors) if refused.errors else str(refused)
+
+
+def _print(report: Report, kind: str) -> None:
+    made = f" ({report.records} appointments)" if kind == "appointments" else ""
+    click.echo(f"stored {report.stored} of {report.rows} rows{made}")
+    for line, reason in report.refused:
+        click.echo(f"line {line}: {reason}")
