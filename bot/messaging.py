@@ -14,10 +14,12 @@ from sqlmodel import select
 
 from bot.channels import Outgoing, SendError
 from bot.phone import Address
+from bot.i18n import SOURCE_LANGUAGE
 from bot.services import Services
+from bot.sms import short_text_key
 from storage import queries
 from storage.db import session_scope
-from storage.models import Channel, Coordinator, Message, Participant
+from storage.models import Channel, Coordinator, Escalation, Message, Participant
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +60,17 @@ def _route(services: Services, db: DbSession, message: Message, now: datetime) -
             variables = template.content_variables(message.template_params or {})
             return Outgoing(Address(recipient.phone, channel), message.body, sid, variables), f"template:{language}"
         if services.settings.twilio_sms_from:
-            channel = Channel.SMS
+            body = sms_body(services, message, participant.language)
+            return Outgoing(Address(recipient.phone, Channel.SMS), body), str(Channel.SMS)
     return Outgoing(Address(recipient.phone, channel), message.body), str(channel)
+
+
+def sms_body(services: Services, message: Message, language: str | None) -> str:
+    """A templated message's short SMS form (two segments at most); else its own body."""
+    key = short_text_key(message.template) if message.template else None
+    if key and services.catalogs.has(SOURCE_LANGUAGE, key):
+        return services.catalogs.text(language or "nl", key, message.template_params or {})
+    return message.body
 
 
 def _in_window(participant: Participant, now: datetime) -> bool:
@@ -77,6 +88,7 @@ def _record_failure(services: Services, message_id: int, error: SendError, now: 
         else:
             message.status = queries.FAILED
             message.next_attempt_at = None
+            open_failure_record(db, message, now)
         db.add(message)
     log.warning("message %s not sent (%s, code %s): %s", message_id, error, error.code, message.status)
 
@@ -89,12 +101,15 @@ def fall_back(services: Services, db: DbSession, failed: Message, now: datetime)
     already = db.exec(select(Message.id).where(Message.fallback_of_id == failed.id)).first()
     if already or failed.channel != Channel.WHATSAPP or not services.settings.twilio_sms_from:
         return None
+    participant = db.get(Participant, failed.participant_id) if failed.participant_id else None
     copy = Message(
         participant_id=failed.participant_id,
         coordinator_id=failed.coordinator_id,
         direction=failed.direction,
         channel=Channel.SMS,
-        body=failed.body,
+        body=sms_body(services, failed, participant.language if participant else None),
+        template=failed.template,
+        template_params=failed.template_params,
         status=queries.PENDING,
         fallback_of_id=failed.id,
         created_at=now,
@@ -104,3 +119,20 @@ def fall_back(services: Services, db: DbSession, failed: Message, now: datetime)
     db.flush()
     log.info("message %s failed on WhatsApp (%s); message %s goes by SMS", failed.id, failed.error_code, copy.id)
     return copy
+
+
+def open_failure_record(db: DbSession, message: Message, now: datetime) -> None:
+    """A message that could not reach the newcomer by any route: a coordinator must know."""
+    if message.participant_id is None:
+        log.error("message %s to a coordinator failed for good (code %s)", message.id, message.error_code)
+        return
+    details = {"message_id": message.id, "error_code": message.error_code, "route": message.route}
+    db.add(
+        Escalation(
+            participant_id=message.participant_id,
+            reason="send_failed",
+            flow_id="messaging",
+            details=details,
+            created_at=now,
+        )
+    )

@@ -9,19 +9,20 @@ from datetime import datetime
 
 from sqlmodel import Session as DbSession
 
-from bot import appointments, conversation
+from bot import appointments, conversation, messaging
 from bot.flow import engine
 from bot.flow.model import Session
 from bot.i18n import shown_params
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Appointment, Message, Participant, Reminder
+from storage.models import Appointment, Channel, Message, Participant, Reminder
 
 log = logging.getLogger(__name__)
 
 REMINDER_FLOW = "herinnering"
 REMINDER_TEMPLATE = "reminder"
+TEMPLATE_FIELDS = ("when", "place", "address", "route")
 SENT, SKIPPED = "sent", "skipped"
 # At most this many reminders per tick; the next tick takes the rest.
 BATCH = 200
@@ -58,18 +59,22 @@ def _deliver(services: Services, db: DbSession, reminder: Reminder, now: datetim
     outcome = conversation.apply_events(services, db, participant, events, now)
     reminder.status, reminder.message_id = SENT, outcome.outbound_ids[0]
     db.add(reminder)
-    _may_go_as_template(db, reminder.message_id, appointments.as_fact(appointment), participant.language)
+    _may_go_as_template(services, db, reminder.message_id, appointment, participant)
     log.info("reminder %s for appointment %s sent as message %s", reminder.id, appointment.id, reminder.message_id)
     return reminder.message_id
 
 
-def _may_go_as_template(db: DbSession, message_id: int, fact: dict[str, str], language: str | None) -> None:
-    """Outside the 24-hour window the reminder goes as the approved template, with these values."""
+def _may_go_as_template(
+    services: Services, db: DbSession, message_id: int, appointment: Appointment, participant: Participant
+) -> None:
+    """Outside the 24-hour window the reminder goes as the approved template, with these values;
+    by SMS it is the short form, to stay within two segments."""
+    fact = appointments.as_fact(appointment)
     message = db.get(Message, message_id)
     message.template = REMINDER_TEMPLATE
-    message.template_params = shown_params(
-        {k: fact[k] for k in ("when", "place", "address", "route")}, language or "nl"
-    )
+    message.template_params = shown_params({k: fact[k] for k in TEMPLATE_FIELDS}, participant.language or "nl")
+    if message.channel == Channel.SMS:
+        message.body = messaging.sms_body(services, message, participant.language)
     db.add(message)
 
 

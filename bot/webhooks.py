@@ -77,8 +77,11 @@ def message_status() -> Response:
             return empty_twiml()
         if queries.apply_status(message, status, int(error_code) if error_code.isdigit() else None, now):
             db.add(message)
-            if status in UNDELIVERED and (fallback := messaging.fall_back(services, db, message, now)):
-                fallback_id = fallback.id
+            if status in UNDELIVERED:
+                fallback = messaging.fall_back(services, db, message, now)
+                fallback_id = fallback.id if fallback else None
+                if fallback is None:
+                    messaging.open_failure_record(db, message, now)
     if fallback_id is not None:
         services.queue.enqueue(jobs.send_message, fallback_id)
     return empty_twiml()

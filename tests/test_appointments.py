@@ -31,14 +31,16 @@ TWO_HOURS_BEFORE = datetime(2026, 12, 1, 11, 0, tzinfo=AMSTERDAM)
 COORDINATOR_PHONE = "+31600000001"
 
 
-def add_participant(services: Services, language: str = "nl", reminders: bool = True, phone="+31612345678") -> int:
+def add_participant(
+    services: Services, language: str = "nl", reminders: bool = True, phone="+31612345678", channel="whatsapp"
+) -> int:
     with session_scope(services.db) as db:
         coordinator = Coordinator(name="Anna", phone=COORDINATOR_PHONE, channel="whatsapp", created_at=CREATED)
         db.add(coordinator)
         db.flush()
         participant = Participant(
             phone=phone,
-            channel="whatsapp",
+            channel=channel,
             language=language,
             name="Amal",
             reminders=reminders,

@@ -12,7 +12,7 @@ from bot.messaging import RETRY_BACKOFF, send_outbound
 from bot.services import EXTENSION, Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Channel, Message, Participant
+from storage.models import Channel, Escalation, Message, Participant
 from storage.types import utcnow
 from tests.conftest import make_app
 from tests.support.fake_twilio import FakeTwilio
@@ -107,6 +107,13 @@ def test_a_message_that_keeps_failing_is_recorded_as_failed(twilio_app: Flask, f
         now += timedelta(hours=1)
     message = stored(services, message_id)
     assert message.status == "failed" and message.error_code == 20500
+    with session_scope(services.db) as db:
+        [record] = db.exec(select(Escalation)).all()
+        assert (record.reason, record.details["message_id"], record.details["error_code"]) == (
+            "send_failed",
+            message_id,
+            20500,
+        )
     assert len(fake_twilio.requests) == len(RETRY_BACKOFF) + 1
     with session_scope(services.db) as db:
         assert queries.due_retries(db, now) == []

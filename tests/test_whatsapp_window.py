@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot.config import ConfigError
 from bot.i18n import Catalogs
 from bot.services import EXTENSION, Services
+from bot.sms import segments
 from bot.templates import Templates
 from storage.db import session_scope
 from storage.models import Message, Participant
@@ -98,6 +99,17 @@ def test_without_any_template_it_goes_by_sms(tmp_path: Path, twilio: FakeTwilio)
         form = sent_reminder(services, twilio, "nl", None)
         services.db.dispose()
     assert form["To"] == "+31612345678" and form["From"] == TWILIO_SETTINGS["TWILIO_SMS_FROM"]
+    assert form["Body"].startswith("Herinnering: dinsdag 1 december, 13:00, Buurthuis De Linde. Antwoord: 1")
+    assert segments(form["Body"]) == ("GSM-7", 1)
+
+
+@pytest.mark.parametrize("language", ["nl", "ar", "ti"])
+def test_someone_on_sms_gets_the_short_reminder(window_app: Flask, twilio: FakeTwilio, language: str) -> None:
+    services = window_app.extensions[EXTENSION]
+    add_appointment(services, add_participant(services, language=language, channel="sms"))
+    dispatch_at(services, EVENING_BEFORE)
+    [request] = twilio.requests
+    assert request["form"]["To"] == "+31612345678" and segments(request["form"]["Body"])[1] <= 2
 
 
 def test_an_undelivered_status_falls_back_to_sms_once(window_app: Flask, twilio: FakeTwilio, signed_post) -> None:

@@ -1,0 +1,65 @@
+"""SMS segments per text and language; reminders by SMS fit in two segments."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.config import ROOT
+from bot.i18n import SUPPORTED_LANGUAGES, Catalogs, shown_params
+from bot.sms import segments
+
+CATALOGS = Catalogs.load(ROOT / "translations")
+# A realistic fill for placeholders: a long place name, an address and a route link.
+SAMPLE = {
+    "when": datetime(2026, 12, 1, 12, 0, tzinfo=UTC).isoformat(),
+    "place": "Buurthuis De Linde",
+    "address": "Lindelaan 1, Doetinchem",
+    "route": "https://www.google.com/maps/dir/?api=1&destination=Lindelaan+1%2C+Doetinchem",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a" * 160, ("GSM-7", 1)),
+        ("a" * 161, ("GSM-7", 2)),
+        ("a" * 306, ("GSM-7", 2)),
+        ("a" * 307, ("GSM-7", 3)),
+        ("€" * 80, ("GSM-7", 1)),
+        ("€" * 81, ("GSM-7", 2)),
+        ("ب" * 70, ("UCS-2", 1)),
+        ("ب" * 71, ("UCS-2", 2)),
+        ("ب" * 134, ("UCS-2", 2)),
+        ("a" * 69 + "😀", ("UCS-2", 2)),
+        ("Çà\nØ", ("GSM-7", 1)),
+    ],
+)
+def test_segments(text: str, expected: tuple[str, int]) -> None:
+    assert segments(text) == expected
+
+
+def filled(language: str, key: str) -> str:
+    return CATALOGS.text(language, key, shown_params(SAMPLE, language))
+
+
+def test_report_the_segments_of_every_text_per_language(capsys) -> None:
+    """Printed with the test run: which texts cost the most by SMS, per language."""
+    rows = []
+    for language in SUPPORTED_LANGUAGES:
+        texts = sorted(key for key in CATALOGS.keys("nl") if not key.endswith(".words"))  # words are never sent
+        costs = {key: segments(filled(language, key)) for key in texts}
+        worst = max(costs, key=lambda key: costs[key][1])
+        ucs2 = sum(1 for encoding, _ in costs.values() if encoding == "UCS-2")
+        rows.append(
+            f"{language}: {sum(n for _, n in costs.values())} segments for {len(costs)} texts, "
+            f"{ucs2} of them UCS-2; longest {worst} = {costs[worst][1]}"
+        )
+    with capsys.disabled():
+        print("\nSMS segments per language (texts filled with a sample appointment):\n  " + "\n  ".join(rows))
+    assert len(rows) == len(SUPPORTED_LANGUAGES)
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_a_reminder_by_sms_fits_in_two_segments(language: str) -> None:
+    encoding, count = segments(filled(language, "reminder.sms"))
+    assert count <= 2, f"{language}: {encoding} {count} segments"
