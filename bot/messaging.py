@@ -13,8 +13,8 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from bot.channels import Outgoing, SendError
-from bot.phone import Address
 from bot.i18n import SOURCE_LANGUAGE
+from bot.phone import Address
 from bot.services import Services
 from bot.sms import short_text_key
 from storage import queries
