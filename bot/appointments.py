@@ -6,7 +6,7 @@ goes through here, so every appointment gets its reminders the same way.
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import quote_plus
 
 from sqlmodel import Session as DbSession
@@ -158,8 +158,22 @@ def as_fact(appointment: Appointment) -> dict[str, str]:
         "place": appointment.place_name,
         "address": appointment.address,
         "route": route_url(appointment.address),
+        "photo": appointment.entrance_photo_url or "",
     }
 
 
-def minutes_before(appointment: Appointment, now: datetime) -> timedelta:
-    return appointment.starts_at - now
+def first_to_confirm(db: DbSession, now: datetime, limit: int = 100) -> list[Appointment]:
+    """Per newcomer who never had an appointment confirmed: their first upcoming one."""
+    confirmed = select(Appointment.participant_id).where(Appointment.confirmation_sent_at.is_not(None))
+    statement = (
+        select(Appointment)
+        .where(Appointment.starts_at > now, Appointment.status == AppointmentStatus.PLANNED)
+        .where(Appointment.participant_id.not_in(confirmed))
+        .order_by(Appointment.participant_id, Appointment.starts_at)
+    )
+    firsts: dict[int, Appointment] = {}
+    for appointment in db.exec(statement):
+        firsts.setdefault(appointment.participant_id, appointment)
+        if len(firsts) >= limit:
+            break
+    return list(firsts.values())

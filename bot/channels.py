@@ -31,6 +31,7 @@ class Outgoing:
     body: str
     content_sid: str | None = None
     content_variables: dict[str, str] | None = None
+    media_urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,9 @@ class ConsoleChannel:
         if self.echo is not None:
             to = outgoing.to
             template = f" (template {outgoing.content_sid})" if outgoing.content_sid else ""
-            print(
-                f"--- {to.channel} to {masked(to.phone)}{template} ---\n{outgoing.body}\n", file=self.echo, flush=True
-            )
+            pictures = "".join(f"\n[picture: {url}]" for url in outgoing.media_urls)
+            print(f"--- {to.channel} to {masked(to.phone)}{template} ---", file=self.echo)
+            print(f"{outgoing.body}{pictures}\n", file=self.echo, flush=True)
         return Sent(sid=None, status="sent")
 
 
@@ -81,6 +82,8 @@ class TwilioChannel:
             if outgoing.content_sid
             else {"body": outgoing.body}
         )
+        if outgoing.media_urls:
+            content["media_url"] = list(outgoing.media_urls)
         try:
             message = self.client.messages.create(
                 to=to.twilio, from_=self._sender(to.channel), status_callback=status_callback, **content

@@ -96,10 +96,11 @@ def apply_events(
     services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime
 ) -> Outcome:
     """Apply events in order; every text of one turn goes out as one message."""
-    outcome, bodies = Outcome(), []
+    outcome, bodies, media = Outcome(), [], []
     for event in events:
         if isinstance(event, SendMessage):
             bodies.append(render(services.catalogs, event))
+            media += [{"url": link} for link in event.media]
         elif isinstance(event, LanguageChosen):
             participant.language = event.language
         elif isinstance(event, Signal):
@@ -120,7 +121,7 @@ def apply_events(
             _flow_completed(services, db, participant, event, now, outcome)
     db.add(participant)
     if bodies:
-        outcome.outbound_ids.append(queries.add_outbound(db, participant, "\n\n".join(bodies), now).id)
+        outcome.outbound_ids.append(queries.add_outbound(db, participant, "\n\n".join(bodies), now, media).id)
     return outcome
 
 

@@ -27,14 +27,16 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         stale = queries.unprocessed_inbound(db, now - STALE_INBOUND)
         untranslated = queries.intakes_waiting_for_translation(db, now - TRANSLATION_RETRY)
         unsent = queries.stale_pending_outbound(db, now - STALE_INBOUND)
+    confirmations = reminders.confirm_first_appointments(services, now)
     reminder_messages = reminders.dispatch_due(services, now)
-    for message_id in [*retries, *unsent, *reminder_messages]:
+    for message_id in [*retries, *unsent, *confirmations, *reminder_messages]:
         services.queue.enqueue(jobs.send_message, message_id)
     for message_id in stale:
         services.queue.enqueue(jobs.handle_inbound, message_id)
     for intake_id in untranslated:
         services.queue.enqueue(jobs.translate_intake, intake_id)
     counts = {
+        "confirmations": len(confirmations),
         "reminders": len(reminder_messages),
         "retries": len(retries),
         "unsent": len(unsent),

@@ -62,7 +62,8 @@ def _route(services: Services, db: DbSession, message: Message, now: datetime) -
         if services.settings.twilio_sms_from:
             body = sms_body(services, message, participant.language)
             return Outgoing(Address(recipient.phone, Channel.SMS), body), str(Channel.SMS)
-    return Outgoing(Address(recipient.phone, channel), message.body), str(channel)
+    media = tuple(item["url"] for item in message.media if item.get("url"))
+    return Outgoing(Address(recipient.phone, channel), message.body, media_urls=media), str(channel)
 
 
 def sms_body(services: Services, message: Message, language: str | None) -> str:

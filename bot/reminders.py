@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 REMINDER_FLOW = "herinnering"
 REMINDER_TEMPLATE = "reminder"
+CONFIRM_FLOW = "bevestiging"
 TEMPLATE_FIELDS = ("when", "place", "address", "route")
 SENT, SKIPPED = "sent", "skipped"
 # At most this many reminders per tick; the next tick takes the rest.
@@ -51,17 +52,46 @@ def _deliver(services: Services, db: DbSession, reminder: Reminder, now: datetim
         reminder.status = SKIPPED
         db.add(reminder)
         return None
-    stored = queries.flow_session_of(db, participant.id)
-    current = Session.from_dict(stored.state) if stored and stored.flow_id in services.book.flows else None
-    facts = {**conversation.facts_of(db, participant, now), "appointment": appointments.as_fact(appointment)}
-    session, events = engine.interrupt(services.book, current, REMINDER_FLOW, facts, now)
-    conversation.save_session(db, participant, session, now)
-    outcome = conversation.apply_events(services, db, participant, events, now)
-    reminder.status, reminder.message_id = SENT, outcome.outbound_ids[0]
+    reminder.status, reminder.message_id = (
+        SENT,
+        _start_dialogue(services, db, participant, REMINDER_FLOW, appointment, now),
+    )
     db.add(reminder)
     _may_go_as_template(services, db, reminder.message_id, appointment, participant)
     log.info("reminder %s for appointment %s sent as message %s", reminder.id, appointment.id, reminder.message_id)
     return reminder.message_id
+
+
+def confirm_first_appointments(services: Services, now: datetime) -> list[int]:
+    """Each newcomer's first appointment, confirmed once; returns the message ids to send."""
+    with session_scope(services.db) as db:
+        candidates = [a.id for a in appointments.first_to_confirm(db, now)]
+    message_ids = []
+    for appointment_id in candidates:
+        with session_scope(services.db) as db:
+            appointment = db.get(Appointment, appointment_id)
+            participant = db.get(Participant, appointment.participant_id)
+            # Not yet reachable (no consent, said stop): asked again on a later tick.
+            if _reachable(participant) and queries.claim_confirmation(db, appointment_id, now):
+                message_ids.append(_start_dialogue(services, db, participant, CONFIRM_FLOW, appointment, now))
+    return message_ids
+
+
+def _start_dialogue(
+    services: Services,
+    db: DbSession,
+    participant: Participant,
+    flow_id: str,
+    appointment: Appointment,
+    now: datetime,
+) -> int:
+    """The bot speaks first about an appointment; what was going on resumes after it."""
+    stored = queries.flow_session_of(db, participant.id)
+    current = Session.from_dict(stored.state) if stored and stored.flow_id in services.book.flows else None
+    facts = {**conversation.facts_of(db, participant, now), "appointment": appointments.as_fact(appointment)}
+    session, events = engine.interrupt(services.book, current, flow_id, facts, now)
+    conversation.save_session(db, participant, session, now)
+    return conversation.apply_events(services, db, participant, events, now).outbound_ids[0]
 
 
 def _may_go_as_template(
@@ -80,9 +110,8 @@ def _may_go_as_template(
 
 def _still_wanted(appointment: Appointment, participant: Participant) -> bool:
     """Checked again at send time: things change between planning and the due time."""
-    return (
-        appointment.status in ("planned", "confirmed")
-        and participant.reminders is True
-        and participant.consent_given_at is not None
-        and participant.stopped_at is None
-    )
+    return appointment.status in ("planned", "confirmed") and participant.reminders is True and _reachable(participant)
+
+
+def _reachable(participant: Participant) -> bool:
+    return participant.consent_given_at is not None and participant.stopped_at is None

@@ -183,6 +183,8 @@ class Appointment(SQLModel, table=True):
     # Occurrences of one recurring schedule share a series id and its RRULE.
     series_id: str | None = Field(default=None, max_length=36, index=True)
     rrule: str | None = Field(default=None, max_length=500)
+    # The newcomer's first appointment is confirmed to them once (route, photo, trusted person).
+    confirmation_sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 

@@ -9,7 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
-from storage.models import Coordinator, Direction, FlowSession, Intake, Message, Participant, Reminder
+from storage.models import Appointment, Coordinator, Direction, FlowSession, Intake, Message, Participant, Reminder
 
 
 @dataclass(frozen=True)
@@ -115,8 +115,11 @@ def claim_inbound(session: Session, message_id: int, now: datetime) -> Message |
     return session.get(Message, message_id) if result.rowcount == 1 else None
 
 
-def add_outbound(session: Session, participant: Participant, body: str, now: datetime) -> Message:
+def add_outbound(
+    session: Session, participant: Participant, body: str, now: datetime, media: list[dict] | None = None
+) -> Message:
     message = Message(
+        media=media or [],
         participant_id=participant.id,
         direction=Direction.OUTBOUND,
         channel=participant.channel,
@@ -255,3 +258,13 @@ def add_outbound_to_coordinator(session: Session, coordinator: Coordinator, body
     session.add(message)
     session.flush()
     return message
+
+
+def claim_confirmation(session: Session, appointment_id: int, now: datetime) -> bool:
+    """Mark an appointment's confirmation as sent; only one dispatcher ever wins it."""
+    result = session.execute(
+        update(Appointment)
+        .where(Appointment.id == appointment_id, Appointment.confirmation_sent_at.is_(None))
+        .values(confirmation_sent_at=now)
+    )
+    return result.rowcount == 1

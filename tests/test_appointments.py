@@ -53,7 +53,15 @@ def add_participant(
         return participant.id
 
 
-def add_appointment(services: Services, participant_id: int, start: datetime = START, rrule=None) -> list[int]:
+def add_appointment(
+    services: Services,
+    participant_id: int,
+    start: datetime = START,
+    rrule=None,
+    confirmed: bool = True,
+    photo: str | None = None,
+) -> list[int]:
+    """Appointments made; `confirmed` as if the first-appointment confirmation went out already."""
     new = appointments.NewAppointment(
         participant_id=participant_id,
         kind="work",
@@ -62,9 +70,14 @@ def add_appointment(services: Services, participant_id: int, start: datetime = S
         place_name="Buurthuis De Linde",
         address="Lindelaan 1, Doetinchem",
         rrule=rrule,
+        entrance_photo_url=photo,
     )
     with session_scope(services.db) as db:
-        return [a.id for a in appointments.create(db, new, CREATED, services.settings.reminder_rules)]
+        made = appointments.create(db, new, CREATED, services.settings.reminder_rules)
+        for appointment in made:
+            appointment.confirmation_sent_at = CREATED if confirmed else None
+            db.add(appointment)
+        return [a.id for a in made]
 
 
 def reminders_of(services: Services, appointment_id: int) -> list[Reminder]:
@@ -281,3 +294,26 @@ def test_a_reminder_during_the_kennismaking_comes_back_to_the_question(app: Flas
     reply(signed_post, "1")
     assert outbound(services)[-1].body.startswith(text(services, "nl", "reminder.see_you"))
     assert outbound(services)[-1].body.endswith(text(services, "nl", "kennismaking.name.ask"))
+
+
+def test_the_first_appointment_is_confirmed_once_with_route_photo_and_trusted_person(services: Services) -> None:
+    participant_id = add_participant(services, language="ar")
+    photo = "https://example.org/entrance.jpg"
+    first = add_appointment(services, participant_id, confirmed=False, photo=photo)[0]
+    add_appointment(services, participant_id, START + timedelta(days=7), confirmed=False)
+    assert dispatch_at(services, CREATED + timedelta(minutes=1))["confirmations"] == 1
+    assert dispatch_at(services, CREATED + timedelta(minutes=2))["confirmations"] == 0
+    [message] = outbound(services)
+    assert message.body.startswith(text(services, "ar", "confirmation.text").split("{when}")[0])
+    assert "١٣:٠٠" in message.body and "Lindelaan+1%2C+Doetinchem" in message.body
+    assert message.media == [{"url": photo}] and message.status == "sent"
+    with session_scope(services.db) as db:
+        assert db.get(Appointment, first).confirmation_sent_at is not None
+
+
+def test_no_confirmation_before_consent(services: Services) -> None:
+    participant_id = add_participant(services)
+    with session_scope(services.db) as db:
+        db.get(Participant, participant_id).consent_given_at = None
+    add_appointment(services, participant_id, confirmed=False)
+    assert dispatch_at(services, CREATED)["confirmations"] == 0

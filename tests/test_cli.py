@@ -40,7 +40,7 @@ def test_chat_refuses_a_bad_phone_number(app: Flask) -> None:
 def test_dispatch_runs_one_tick_as_of_a_given_time(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["bot", "dispatch", "--now", "2026-12-01T08:00:00+01:00"])
     assert result.exit_code == 0, result.output
-    assert "reminders: 0, retries: 0, unsent: 0, stale_inbound: 0, translations: 0" in result.output
+    assert "confirmations: 0, reminders: 0, retries: 0, unsent: 0, stale_inbound: 0, translations: 0" in result.output
 
 
 def test_dispatch_refuses_a_time_without_offset(app: Flask) -> None:

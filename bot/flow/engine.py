@@ -198,7 +198,11 @@ class _Turn:
         return (self.s.language,) if self.s.language else self.flow.fallback_languages
 
     def say(self, key: str, step: Step | None = None) -> None:
-        self.send(SendMessage((self.text(key, step),), self.languages()))
+        self.send(SendMessage((self.text(key, step),), self.languages(), media=self.media(step)))
+
+    def media(self, step: Step | None) -> tuple[str, ...]:
+        link = self.s.facts.get(step.params, {}).get(step.media) if step and step.params and step.media else None
+        return (link,) if link else ()
 
     def text(self, key: str, step: Step | None = None) -> TextRef:
         """A step's text, its {placeholders} filled from the fact the step names."""

@@ -45,6 +45,7 @@ class SendMessage:
     texts: tuple[TextRef | Line, ...]
     languages: tuple[str, ...]
     options: tuple[Option, ...] = ()
+    media: tuple[str, ...] = ()  # links to pictures sent along
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from bot.flow.model import QUESTION_TYPES, SIGNALS, STEP_TYPES, Choice, ChoiceWo
 
 _STEP_FIELDS = frozenset(
     "id type text label next choices languages optional translate rules otherwise fields flow signal"
-    " on_yes on_no on_another on_none params".split()
+    " on_yes on_no on_another on_none params media".split()
 )
 # Every step but these must say where to go next.
 _NO_NEXT = {"end", "start_flow", "branch", "choose_language", "confirm_language", "choose_appointment"}
@@ -129,6 +129,7 @@ def _step(where: str, item: dict) -> Step:
         signal=item.get("signal"),
         no=item.get("on_another") or item.get("on_none"),
         params=item.get("params"),
+        media=item.get("media"),
     )
 
 

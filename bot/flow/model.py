@@ -57,6 +57,8 @@ class Step:
     # choose_appointment: where having no appointment leads (`on_none`)
     # The fact (a mapping) whose values fill the text's {placeholders}, e.g. "appointment".
     params: str | None = None
+    # A value of that fact that is a link to a picture to send along, e.g. "photo".
+    media: str | None = None
 
     def targets(self) -> tuple[str, ...]:
         branches = (*(c.next for c in self.choices), *(r.next for r in self.rules))

@@ -198,3 +198,12 @@ def test_flow_sessions_are_saved_replaced_and_ended(engine: Engine) -> None:
         queries.end_flow_session(db, participant.id)
     with session_scope(engine) as db:
         assert queries.flow_session_of(db, participant.id) is None
+
+
+def test_the_migrations_build_exactly_the_tables_the_models_describe(engine: Engine) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), SQLModel.metadata) == []

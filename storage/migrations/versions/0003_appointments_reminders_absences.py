@@ -44,6 +44,7 @@ def upgrade() -> None:
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("series_id", sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
         sa.Column("rrule", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("confirmation_sent_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
