@@ -83,4 +83,4 @@ def _to_coordinator(db: DbSession, appointment: Appointment, body: str, now: dat
         # The absence or escalation row stays visible; there is just nobody to message.
         log.warning("appointment %s: no coordinator with a phone number to tell", appointment.id)
         return None
-    return queries.add_outbound_to_coordinator(db, coordinator, body, now).id
+    return queries.add_outbound(db, coordinator, body, now).id

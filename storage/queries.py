@@ -116,14 +116,17 @@ def claim_inbound(session: Session, message_id: int, now: datetime) -> Message |
 
 
 def add_outbound(
-    session: Session, participant: Participant, body: str, now: datetime, media: list[dict] | None = None
+    session: Session, recipient: Participant | Coordinator, body: str, now: datetime, media: list[dict] | None = None
 ) -> Message:
+    """Store a message to send, to a newcomer or to a coordinator, before it is sent."""
+    to_participant = isinstance(recipient, Participant)
     message = Message(
-        media=media or [],
-        participant_id=participant.id,
+        participant_id=recipient.id if to_participant else None,
+        coordinator_id=None if to_participant else recipient.id,
         direction=Direction.OUTBOUND,
-        channel=participant.channel,
+        channel=recipient.channel,
         body=body,
+        media=media or [],
         status=PENDING,
         created_at=now,
         updated_at=now,
@@ -243,21 +246,6 @@ def stale_pending_outbound(session: Session, older_than: datetime, limit: int = 
         .limit(limit)
     )
     return session.exec(statement).all()
-
-
-def add_outbound_to_coordinator(session: Session, coordinator: Coordinator, body: str, now: datetime) -> Message:
-    message = Message(
-        coordinator_id=coordinator.id,
-        direction=Direction.OUTBOUND,
-        channel=coordinator.channel,
-        body=body,
-        status=PENDING,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(message)
-    session.flush()
-    return message
 
 
 def claim_confirmation(session: Session, appointment_id: int, now: datetime) -> bool:

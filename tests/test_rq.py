@@ -77,6 +77,14 @@ def run_worker(env: dict[str, str], *options: str) -> subprocess.CompletedProces
     return result
 
 
+def run_dispatch(env: dict[str, str], now: str) -> str:
+    """`flask bot dispatch --now ...` in its own process, as an operator or cron would."""
+    command = [sys.executable, "-m", "flask", "--app", "app", "bot", "dispatch", "--now", now]
+    result = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def replies(services: Services) -> list[str]:
     with session_scope(services.db) as db:
         return [m.body for m in db.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).all()]
@@ -121,16 +129,7 @@ def test_losing_redis_loses_no_message(redis_app: Flask, redis: Redis, worker_en
     redis.flushdb()  # the queued job is gone
     run_worker(worker_env)
     assert replies(services) == []
-    result = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "app", "bot", "dispatch", "--now", "2099-01-01T00:00:00+01:00"],
-        env=worker_env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "stale_inbound: 1" in result.stdout
+    assert "stale_inbound: 1" in run_dispatch(worker_env, "2099-01-01T00:00:00+01:00")
     run_worker(worker_env)
     assert len(replies(services)) == 1
 
@@ -165,25 +164,13 @@ def test_losing_redis_loses_no_reminder(redis_app: Flask, redis: Redis, worker_e
     add_appointment(services, add_participant(services))
     redis.flushdb()  # between scheduling and the due time
 
-    def dispatch(moment) -> str:
-        result = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "app", "bot", "dispatch", "--now", moment.isoformat()],
-            env=worker_env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
-
-    assert "reminders: 1" in dispatch(EVENING_BEFORE)
+    assert "reminders: 1" in run_dispatch(worker_env, EVENING_BEFORE.isoformat())
     redis.flushdb()  # and again after the dispatcher enqueued its send job
     run_worker(worker_env)
     with session_scope(services.db) as db:
         [message] = db.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).all()
         assert message.status == "pending"
-    assert "unsent: 1" in dispatch(EVENING_BEFORE + timedelta(minutes=5))
+    assert "unsent: 1" in run_dispatch(worker_env, (EVENING_BEFORE + timedelta(minutes=5)).isoformat())
     run_worker(worker_env)
     with session_scope(services.db) as db:
         assert db.get(Message, message.id).status == "sent"

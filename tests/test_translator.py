@@ -31,6 +31,7 @@ from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import CachedTranslation
 from storage.translations import cached_translation, store_translation, translation_key
+from tests.conftest import CLEAN_ENV
 from tests.support.databases import fresh_database
 from tests.support.fake_translators import (
     FakeDeepL,
@@ -52,25 +53,6 @@ FAKES = {
     "google": FakeGoogle,
 }
 KEYS = {"libre": "libre-key-123", "deepl": "deepl-key-123:fx", "microsoft": "ms-key-123"}
-# Every variable load_settings reads, emptied so a developer's shell or .env cannot leak in.
-BLANK = {
-    name: ""
-    for name in (
-        "DATABASE_URL",
-        "REDIS_URL",
-        "MESSAGING_BACKEND",
-        "TWILIO_ACCOUNT_SID",
-        "TWILIO_AUTH_TOKEN",
-        "TWILIO_WHATSAPP_FROM",
-        "TWILIO_SMS_FROM",
-        "TWILIO_API_BASE_URL",
-        "PUBLIC_BASE_URL",
-        "TRANSLATOR",
-        "TRANSLATOR_API_KEY",
-        "TRANSLATOR_URL",
-        "TRANSLATOR_TIMEOUT",
-    )
-}
 ARABIC = "مرحبا، اسمي أمل وأسكن في زفوله 🌷"
 PERSIAN = "سلام، من می‌خواهم هلندی یاد بگیرم 👋🏽"  # holds a zero-width non-joiner
 TIGRINYA = "ሰላም፡ ኣነ ኣማል እየ። ኣብ ዝቮለ እቕመጥ 🙏"
@@ -89,7 +71,7 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
 def make_translator(engine: Engine, provider: str, url: str | None = None, timeout: str = "5") -> Translator:
     settings = load_settings(
         {
-            **BLANK,
+            **CLEAN_ENV,
             "SECRET_KEY": "x",
             "TRANSLATOR": provider,
             "TRANSLATOR_API_KEY": KEYS.get(provider, ""),
@@ -370,7 +352,7 @@ def test_provider_none_never_translates(engine: Engine) -> None:
 
 
 def test_no_translator_configured_means_none(engine: Engine) -> None:
-    settings = load_settings({**BLANK, "SECRET_KEY": "x"})
+    settings = load_settings({**CLEAN_ENV, "SECRET_KEY": "x"})
     assert Translator.from_settings(settings, engine).provider == "none"
 
 
