@@ -5,13 +5,14 @@ validates JSON bodies with them, the CSV import (bot/csv_import.py) validates it
 with them, and spectree derives the OpenAPI document (GET /api/openapi.json) from them
 and from the routes. Appointments are made through bot.appointments, so reminders follow.
 
-Errors are JSON: {"error": "<field>: <what is wrong>", "field": "<field>"}; 422 for a
-value that cannot be stored, 400 for a body that is not a JSON object.
+Errors are JSON: {"error": "<field>: <what is wrong>", "field": "<field>"} (and "errors",
+every problem, when there are several): 422 for a value that cannot be stored, 400 for a
+body that is not a JSON object, 401 without the right token, 404 for an unknown
+appointment, 409 for a clash with what is stored (a phone already registered: "id").
 """
 
 import hmac
 import logging
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -31,7 +32,7 @@ from werkzeug.exceptions import HTTPException
 from bot import appointments
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.phone import InvalidPhone, to_e164
-from bot.schedule import ReminderRules, ScheduleError
+from bot.schedule import ReminderRules, ScheduleError, check_rule
 from bot.services import Services, current_services
 from storage.db import session_scope
 from storage.models import (
@@ -56,7 +57,6 @@ MAX_BODY_BYTES = 64 * 1024
 # Years outside this overflow when moved between time zones, and no work day is planned there.
 YEARS = (2000, 2100)
 # Sub-daily rules make no sense for work days, and one that never matches spins for seconds.
-DAILY_OR_SLOWER = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 
 
 # --- value types -------------------------------------------------------------------------
@@ -71,18 +71,16 @@ def _e164(raw: str) -> str:
 
 def _utc(moment: datetime) -> datetime:
     if not YEARS[0] <= moment.year <= YEARS[1]:
-        raise PydanticCustomError("moment_range", "must be between the years {low} and {high}", _years())
+        years = {"low": YEARS[0], "high": YEARS[1]}
+        raise PydanticCustomError("moment_range", "must be between the years {low} and {high}", years)
     return moment.astimezone(UTC)
 
 
-def _years() -> dict[str, int]:
-    return {"low": YEARS[0], "high": YEARS[1]}
-
-
 def _recurring_days(rule: str) -> str:
-    freq = re.search(r"FREQ=(\w+)", rule, re.IGNORECASE)
-    if freq and freq.group(1).upper() not in DAILY_OR_SLOWER:
-        raise PydanticCustomError("rrule_freq", "FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY")
+    try:
+        check_rule(rule)
+    except ScheduleError as error:
+        raise PydanticCustomError("rrule", str(error).removeprefix("rrule: ")) from None
     return rule
 
 
@@ -255,11 +253,10 @@ def store_appointments(services: Services, body: AppointmentIn) -> list[int]:
         try:
             made = appointments.create(db, new, services.clock(), services.settings.reminder_rules)
         except ScheduleError as error:
-            raise invalid("rrule", str(error)) from error
+            field, _, problem = str(error).partition(": ")
+            raise invalid(field, problem) from error
         except appointments.AppointmentError as error:
             raise _from_appointment_error(error) from error
-        if not made:
-            raise invalid("rrule", "gives no dates from starts_at on; check COUNT, UNTIL and the BY... parts")
         return [appointment.id for appointment in made]
 
 
@@ -267,20 +264,14 @@ def change_appointment(services: Services, appointment_id: int, change: Appointm
     """Reschedule and/or set the status; the reminders follow through bot.appointments."""
     _check_change(change)
     now, rules = services.clock(), services.settings.reminder_rules
-    try:
-        with session_scope(services.db) as db:
-            appointment = _appointment(db, appointment_id)
-            if change.starts_at is not None:
-                _reschedule(db, appointment, change, now, rules)
-            if change.status is not None:
-                _set_status(db, appointment, change.status, now)
-            db.flush()
-            return _appointment_out(db, appointment)
-    except IntegrityError as error:
-        # reschedule() plans every reminder anew, but a sent or cancelled one keeps its (appointment, kind) slot.
-        raise Refused(
-            409, "cannot move an appointment whose reminders were already sent or cancelled", "starts_at"
-        ) from error
+    with session_scope(services.db) as db:
+        appointment = _appointment(db, appointment_id)
+        if change.starts_at is not None:
+            _reschedule(db, appointment, change, now, rules)
+        if change.status is not None:
+            _set_status(db, appointment, change.status, now)
+        db.flush()
+        return _appointment_out(db, appointment)
 
 
 def show_appointment(services: Services, appointment_id: int) -> AppointmentOut:
@@ -326,7 +317,7 @@ def _reschedule(
 
 def _set_status(db: DbSession, appointment: Appointment, status: AppointmentStatus, now: datetime) -> None:
     # set_status() cancels the reminders of a closed appointment but never plans them again.
-    closed = appointments._CLOSED
+    closed = appointments.CLOSED
     if appointment.status in closed and status not in closed:
         raise Refused(409, f"a {appointment.status} appointment cannot be reopened; make a new one", "status")
     appointments.set_status(db, appointment, status, now)

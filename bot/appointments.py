@@ -13,11 +13,11 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from bot.schedule import ReminderRules, occurrences, plan_reminders
-from storage.models import Appointment, AppointmentKind, AppointmentStatus, Participant, Reminder
+from storage.models import Appointment, AppointmentKind, AppointmentStatus, Coordinator, Participant, Reminder
 
 SCHEDULED, CLAIMED, CANCELLED = "scheduled", "claimed", "cancelled"
 # An appointment in one of these has no reminders any more.
-_CLOSED = {AppointmentStatus.CANCELLED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW}
+CLOSED = {AppointmentStatus.CANCELLED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW}
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,8 @@ def _checked(db: DbSession, new: NewAppointment) -> Participant:
         raise AppointmentError("starts_at: give times with their UTC offset, e.g. 2026-12-01T09:00:00+01:00")
     if new.ends_at <= new.starts_at:
         raise AppointmentError("ends_at: must be after starts_at")
+    if new.coordinator_id is not None and db.get(Coordinator, new.coordinator_id) is None:
+        raise AppointmentError(f"coordinator_id: no coordinator {new.coordinator_id}")
     return participant
 
 
@@ -93,7 +95,7 @@ def schedule_reminders(
     db: DbSession, appointment: Appointment, participant: Participant, now: datetime, rules: ReminderRules
 ) -> list[Reminder]:
     """Reminders only for someone who said yes to them, and not for a closed appointment."""
-    if not participant.reminders or appointment.status in _CLOSED:
+    if not participant.reminders or appointment.status in CLOSED:
         return []
     reminders = [
         Reminder(appointment_id=appointment.id, kind=kind, due_at=due, created_at=now)
@@ -135,7 +137,7 @@ def reschedule(
 def set_status(db: DbSession, appointment: Appointment, status: str, now: datetime) -> None:
     appointment.status, appointment.updated_at = status, now
     db.add(appointment)
-    if status in _CLOSED:
+    if status in CLOSED:
         cancel_reminders(db, appointment.id)
 
 

@@ -13,6 +13,7 @@ from waitress import serve as waitress_serve
 from bot import appointments, dispatcher
 from bot.channels import ConsoleChannel
 from bot.chat import ChatSession, run_chat
+from bot.csv_import import import_command
 from bot.intake import INTAKE_FLOW, dutch_summary
 from bot.phone import Address, InvalidPhone, to_e164
 from bot.queue import InProcessJobQueue
@@ -33,6 +34,9 @@ def _services() -> Services:
 @click.group()
 def bot() -> None:
     """Run and look after the Welkom bot."""
+
+
+bot.add_command(import_command)
 
 
 @bot.command()

@@ -14,6 +14,8 @@ from bot.i18n import PEOPLE_ZONE
 
 # More than a year of weekly day-parts is a schedule to renew, not to store ahead.
 MAX_OCCURRENCES = 120
+# Appointments repeat by the day or slower; a SECONDLY rule could spin for seconds finding nothing.
+FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 # A reminder that would fall in quiet hours is sent this long before they begin.
 QUIET_MARGIN = timedelta(minutes=30)
 # Two reminders closer than this say the same thing twice: the later one is dropped.
@@ -38,17 +40,30 @@ def occurrences(first_start: datetime, duration: timedelta, rule: str) -> list[t
     The rule is followed on the Amsterdam wall clock; it must end (COUNT or UNTIL).
     """
     if first_start.tzinfo is None:
-        raise ScheduleError("give the first start with its UTC offset")
-    if "COUNT=" not in rule.upper() and "UNTIL=" not in rule.upper():
-        raise ScheduleError("an RRULE must end: give COUNT or UNTIL")
+        raise ScheduleError("starts_at: give the first start with its UTC offset")
+    check_rule(rule)
     wall_clock = first_start.astimezone(PEOPLE_ZONE).replace(tzinfo=None)
     try:
         starts = list(islice(rrulestr(rule, dtstart=wall_clock, ignoretz=True), MAX_OCCURRENCES + 1))
-    except (ValueError, TypeError) as error:
-        raise ScheduleError(f"not a valid RRULE: {error}") from error
+    except (ValueError, TypeError, OverflowError) as error:
+        raise ScheduleError(f"rrule: not a valid RRULE: {error}") from error
+    if not starts:
+        raise ScheduleError("rrule: gives no dates from the start on; check COUNT, UNTIL and the BY... parts")
     if len(starts) > MAX_OCCURRENCES:
-        raise ScheduleError(f"more than {MAX_OCCURRENCES} occurrences; end the rule sooner")
+        raise ScheduleError(f"rrule: more than {MAX_OCCURRENCES} occurrences; end the rule sooner")
     return [(_utc(start), _utc(start) + duration) for start in starts]
+
+
+def check_rule(rule: str) -> None:
+    """The shape of a rule we plan: one RRULE line, by the day or slower, that ends."""
+    upper = rule.upper().removeprefix("RRULE:")
+    if ":" in upper or "\n" in upper:
+        raise ScheduleError("rrule: one RRULE line only (the start is starts_at, not DTSTART)")
+    frequency = next((part[5:] for part in upper.split(";") if part.startswith("FREQ=")), None)
+    if frequency not in FREQUENCIES:
+        raise ScheduleError(f"rrule: FREQ must be one of {', '.join(FREQUENCIES)}")
+    if "COUNT=" not in upper and "UNTIL=" not in upper:
+        raise ScheduleError("rrule: an RRULE must end: give COUNT or UNTIL")
 
 
 def _utc(wall_clock: datetime) -> datetime:

@@ -193,7 +193,8 @@ class Reminder(SQLModel, table=True):
     """A reminder to send at `due_at`; the dispatcher claims it once."""
 
     __tablename__ = "reminder"
-    __table_args__ = (UniqueConstraint("appointment_id", "kind", name="uq_reminder_appointment_kind"),)
+    # Per due time: a rescheduled appointment gets new reminders, the sent ones stay as the record.
+    __table_args__ = (UniqueConstraint("appointment_id", "kind", "due_at", name="uq_reminder_appointment_kind_due"),)
 
     id: int | None = Field(default=None, primary_key=True)
     appointment_id: int = Field(foreign_key="appointment.id", index=True)

@@ -105,7 +105,7 @@ def upgrade() -> None:
             ["message.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("appointment_id", "kind", name="uq_reminder_appointment_kind"),
+        sa.UniqueConstraint("appointment_id", "kind", "due_at", name="uq_reminder_appointment_kind_due"),
     )
     with op.batch_alter_table("reminder", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_reminder_appointment_id"), ["appointment_id"], unique=False)
