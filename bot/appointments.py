@@ -5,15 +5,24 @@ goes through here, so every appointment gets its reminders the same way.
 """
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
 from urllib.parse import quote_plus
 
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from bot.i18n import PEOPLE_ZONE
 from bot.schedule import ReminderRules, occurrences, plan_reminders
-from storage.models import Appointment, AppointmentKind, AppointmentStatus, Coordinator, Participant, Reminder
+from storage.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Coordinator,
+    Intake,
+    Participant,
+    Reminder,
+)
 
 SCHEDULED, CLAIMED, CANCELLED = "scheduled", "claimed", "cancelled"
 # An appointment in one of these has no reminders any more.
@@ -36,6 +45,15 @@ class NewAppointment:
 
 class AppointmentError(ValueError):
     """Input that cannot become an appointment; the message says which field and why."""
+
+
+# The kennismaking's day-parts on the clock (Amsterdam), and its days as RRULE weekdays.
+DAY_PARTS = {
+    "morning": (time(9, 0), time(12, 0)),
+    "afternoon": (time(13, 0), time(17, 0)),
+    "evening": (time(18, 0), time(21, 0)),
+}
+WEEKDAYS = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
 
 
 def route_url(address: str) -> str:
@@ -73,6 +91,35 @@ def create(db: DbSession, new: NewAppointment, now: datetime, rules: ReminderRul
         db.flush()
         schedule_reminders(db, appointment, participant, now, rules)
         made.append(appointment)
+    return made
+
+
+def from_intake(
+    db: DbSession,
+    participant: Participant,
+    intake: Intake,
+    first_day: date,
+    last_day: date,
+    place: NewAppointment,
+    now: datetime,
+    rules: ReminderRules,
+) -> list[Appointment]:
+    """Work days from the kennismaking: every chosen day-part on the chosen weekdays, weekly.
+
+    `place` gives kind, place, address and coordinator; its times are ignored.
+    """
+    days = [WEEKDAYS[d] for d in intake.answers.get("days") or []]
+    parts = intake.answers.get("day_parts") or []
+    if not days or not parts:
+        raise AppointmentError("days: the kennismaking names no days or day-parts")
+    until = datetime.combine(last_day, time(23, 59), PEOPLE_ZONE).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    made = []
+    for part in parts:
+        begins, ends = (datetime.combine(first_day, t, PEOPLE_ZONE) for t in DAY_PARTS[part])
+        rule = f"FREQ=WEEKLY;BYDAY={','.join(days)};UNTIL={until}"
+        made += create(
+            db, replace(place, participant_id=participant.id, starts_at=begins, ends_at=ends, rrule=rule), now, rules
+        )
     return made
 
 

@@ -227,3 +227,50 @@ def _parse_moment(text: str, hint: str) -> datetime:
     if moment.tzinfo is None:
         raise click.BadParameter("give an offset, e.g. 2026-12-01T09:00:00+01:00", param_hint=hint)
     return moment.astimezone(UTC)
+
+
+@appointment.command("from-intake")
+@click.option("--phone", required=True, help="The participant's number.")
+@click.option("--from", "first", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day, e.g. 2026-12-01.")
+@click.option("--until", "last", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day.")
+@click.option("--place", default="")
+@click.option("--address", default="")
+@click.option("--coordinator-id", type=int)
+@with_appcontext
+def appointment_from_intake(
+    phone: str, first: datetime, last: datetime, place: str, address: str, coordinator_id: int | None
+) -> None:
+    """Weekly work day-parts from the days and day-parts the participant chose in the kennismaking."""
+    services = _services()
+    number = _phone_option(phone, "--phone")
+    with session_scope(services.db) as db:
+        participant = db.exec(select(Participant).where(Participant.phone == number)).first()
+        intake = participant and db.exec(select(Intake).where(Intake.participant_id == participant.id)).first()
+        if not intake:
+            raise click.ClickException(services.coordinator_texts.text("nl", "intake.not_found"))
+        where = appointments.NewAppointment(
+            participant_id=participant.id,
+            kind="work",
+            starts_at=first,
+            ends_at=first,
+            place_name=place,
+            address=address,
+            coordinator_id=coordinator_id,
+        )
+        try:
+            made = appointments.from_intake(
+                db,
+                participant,
+                intake,
+                first.date(),
+                last.date(),
+                where,
+                services.clock(),
+                services.settings.reminder_rules,
+            )
+        except (appointments.AppointmentError, ScheduleError) as error:
+            raise click.ClickException(str(error)) from error
+        ids = ", ".join(str(a.id) for a in made)
+        click.echo(
+            services.coordinator_texts.text("nl", "cli.appointments_added", {"count": str(len(made)), "ids": ids})
+        )

@@ -15,7 +15,7 @@ from sqlmodel import select
 from bot import api
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
-from storage.models import Appointment, Coordinator, Participant, Reminder
+from storage.models import Appointment, Coordinator, Message, Participant, Reminder
 from tests.conftest import make_app
 
 TOKEN = "test-api-token-0123456789"
@@ -28,9 +28,7 @@ TWO_HOURS_BEFORE = datetime(2026, 12, 1, 11, 0, tzinfo=AMSTERDAM)
 
 
 def with_api(app: Flask) -> Flask:
-    # app.py registers the blueprint once it is wired in; until then the tests do.
-    if "api" not in app.blueprints:
-        app.register_blueprint(api.bp)
+    assert "api" in app.blueprints  # registered by create_app
     app.extensions[EXTENSION].channel.echo = None
     app.extensions[EXTENSION].clock = lambda: NOW
     return app
@@ -379,3 +377,41 @@ def test_no_generated_request_gets_a_server_error(app: Flask, client: FlaskClien
         assert response.status_code < 500, (case.method, case.formatted_path, case.body, response.text[:300])
 
     never_a_server_error()
+
+
+def test_the_reminder_walk_through_for_an_appointment_made_through_the_api(app: Flask, client: FlaskClient) -> None:
+    """The issue's: made through the API, reminded at the right Amsterdam times, '2' walks
+    through afmelden in Arabic, the begeleider gets the Dutch notice, no later reminder."""
+    from bot import dispatcher
+    from tests.conftest import PUBLIC_BASE_URL
+    from tests.support.twilio import INBOUND_PATH, inbound_form, sign
+
+    services = app.extensions[EXTENSION]
+    coordinator_id = add_coordinator(services)
+    participant_id = add_participant(client, coordinator_id=coordinator_id)
+    made = client.post("/api/appointments", json=appointment_body(participant_id), headers=AUTH)
+    assert made.status_code == 201
+
+    def tick(moment: datetime) -> dict[str, int]:
+        services.clock = lambda: moment.astimezone(UTC)
+        counts = dispatcher.tick(services, moment.astimezone(UTC))
+        services.queue.join()
+        return counts
+
+    def says(*texts: str) -> None:
+        for n, body in enumerate(texts):
+            form = inbound_form(f"SMwalk{n}", body, sender="whatsapp:+31612345678")
+            signature = sign(services.settings.webhook_token, PUBLIC_BASE_URL + INBOUND_PATH, form)
+            assert client.post(INBOUND_PATH, data=form, headers={"X-Twilio-Signature": signature}).status_code == 200
+            services.queue.join()
+
+    assert tick(NOW)["confirmations"] == 1
+    assert tick(EVENING_BEFORE - timedelta(minutes=1))["reminders"] == 0
+    assert tick(EVENING_BEFORE)["reminders"] == 1
+    says("2", "1", "1")  # cannot come, ill, right
+    with session_scope(services.db) as db:
+        to_begeleider = db.exec(select(Message).where(Message.coordinator_id == coordinator_id)).one()
+        participant_messages = db.exec(select(Message).where(Message.participant_id == participant_id)).all()
+    assert to_begeleider.body.startswith("Amal (+31612345678) kan niet komen: werk, dinsdag 1 december, 13:00")
+    assert participant_messages[-1].body == services.catalogs.text("ar", "afmelden.done")
+    assert tick(TWO_HOURS_BEFORE)["reminders"] == 0

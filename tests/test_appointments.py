@@ -216,18 +216,20 @@ def test_own_words_reach_the_begeleider_beside_the_translation(services: Service
     assert "(nog niet vertaald)" in notice and "Eigen woorden (Arabisch): \u2068ابني مريض\u2069" in notice
 
 
-def test_the_word_afmelden_asks_which_appointment(services: Services, signed_post) -> None:
-    participant_id = add_participant(services)
+@pytest.mark.parametrize(("language", "word"), [("nl", "afmelden"), ("ar", "إلغاء الموعد"), ("ti", "ሰርዝ")])
+def test_the_word_afmelden_asks_which_appointment(services: Services, signed_post, language: str, word: str) -> None:
+    participant_id = add_participant(services, language=language)
     first = add_appointment(services, participant_id)[0]
     second = add_appointment(services, participant_id, START + timedelta(days=7))[0]
-    reply(signed_post, "afmelden")
+    reply(signed_post, word)
     body = outbound(services)[-1].body
-    assert body.startswith(text(services, "nl", "afmelden.which"))
-    assert "1. dinsdag 1 december, 13:00 – Buurthuis De Linde" in body
+    assert body.startswith(text(services, language, "afmelden.which"))
+    assert "Buurthuis De Linde" in body.split("\n")[-2] and body.split("\n")[-1].startswith("2. ")
     reply(signed_post, "2", "1", "3", "1")  # the second, cannot come, appointment elsewhere, right
     with session_scope(services.db) as db:
         assert db.get(Appointment, first).status == "planned"
         assert db.get(Appointment, second).status == "cancelled"
+    assert outbound(services)[-1].body == text(services, language, "afmelden.done")
 
 
 @pytest.mark.parametrize(("hours_before", "too_late"), [(3, True), (13, False)])

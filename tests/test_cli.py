@@ -159,3 +159,57 @@ def test_the_reminder_walk_through(app: Flask, services: Services, signed_post) 
     assert notice.body.startswith("Amal (+31612345678) kan niet komen: werk, dinsdag 1 december, 13:00, Kringloop.")
     assert "Reden: Mijn kind of school" in notice.body and "Let op" in notice.body  # less than 12 hours before
     assert "reminders: 0" in dispatch("2026-12-01T12:00:00+01:00")
+
+
+def test_work_days_from_the_kennismakings_days_and_day_parts(app: Flask, services: Services) -> None:
+    from zoneinfo import ZoneInfo
+
+    from sqlmodel import select
+
+    from storage.db import session_scope
+    from storage.models import Appointment, Intake
+    from tests.test_appointments import CREATED, add_participant
+
+    participant_id = add_participant(services)
+    with session_scope(services.db) as db:
+        db.add(
+            Intake(
+                participant_id=participant_id,
+                language="nl",
+                confirmed_at=CREATED,
+                answers={"days": ["tue", "thu"], "day_parts": ["morning", "afternoon"]},
+            )
+        )
+    result = app.test_cli_runner().invoke(
+        args=[
+            "bot",
+            "appointment",
+            "from-intake",
+            "--phone",
+            "+31612345678",
+            "--from",
+            "2026-12-01",
+            "--until",
+            "2026-12-10",
+            "--place",
+            "Kringloop",
+            "--address",
+            "Markt 1, Doetinchem",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    with session_scope(services.db) as db:
+        made = db.exec(select(Appointment).order_by(Appointment.starts_at)).all()
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    assert [a.starts_at.astimezone(amsterdam).strftime("%a %d %H:%M") for a in made] == [
+        "Tue 01 09:00",
+        "Tue 01 13:00",
+        "Thu 03 09:00",
+        "Thu 03 13:00",
+        "Tue 08 09:00",
+        "Tue 08 13:00",
+        "Thu 10 09:00",
+        "Thu 10 13:00",
+    ]
+    assert {a.ends_at.astimezone(amsterdam).strftime("%H:%M") for a in made} == {"12:00", "17:00"}
+    assert len({a.series_id for a in made}) == 2

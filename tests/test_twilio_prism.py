@@ -108,3 +108,28 @@ def test_prism_refuses_a_malformed_content_sid(twilio_app: Flask) -> None:
     with pytest.raises(SendError) as refused:
         channel.send(Outgoing(Address("+31612345678", Channel.WHATSAPP), "", "HX123", {}), "https://x.example/s")
     assert not refused.value.transient
+
+
+@pytest.mark.parametrize(("hours_since_last_message", "expect_template"), [(3, False), (30, True)])
+def test_a_reminder_inside_and_outside_the_window_as_prism_sees_it(
+    tmp_path: Path, prism: str, hours_since_last_message: int, expect_template: bool
+) -> None:
+    from datetime import UTC, timedelta
+
+    from tests.test_appointments import EVENING_BEFORE, add_appointment, add_participant, dispatch_at
+    from tests.test_whatsapp_window import NL_SID, last_wrote, write_templates
+
+    app = make_app(
+        tmp_path, **TWILIO_SETTINGS, TWILIO_API_BASE_URL=prism, WHATSAPP_TEMPLATES=str(write_templates(tmp_path))
+    )
+    services = app.extensions[EXTENSION]
+    add_appointment(services, add_participant(services))
+    last_wrote(services, EVENING_BEFORE.astimezone(UTC) - timedelta(hours=hours_since_last_message))
+    dispatch_at(services, EVENING_BEFORE)
+    request = services.channel.client.http_client._test_only_last_request
+    assert services.channel.client.http_client._test_only_last_response.status_code == 201
+    if expect_template:
+        assert request.data["ContentSid"] == NL_SID and "Body" not in request.data
+    else:
+        assert request.data["Body"].startswith("Herinnering:") and "ContentSid" not in request.data
+    services.db.dispose()
