@@ -151,7 +151,12 @@ def coordinator_add(name: str, phone: str | None, channel: str, email: str | Non
         added = Coordinator(name=name, phone=number, channel=channel, email=email, created_at=utcnow())
         db.add(added)
         db.flush()
-        click.echo(services.coordinator_texts.text("nl", "cli.coordinator_added", {"name": name, "id": str(added.id)}))
+        # Only the id on standard output, so scripts can take it: ID=$(flask --app app bot coordinator add ...)
+        click.echo(added.id)
+        click.echo(
+            services.coordinator_texts.text("nl", "cli.coordinator_added", {"name": name, "id": str(added.id)}),
+            err=True,
+        )
 
 
 @bot.group()

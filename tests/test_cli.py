@@ -76,7 +76,8 @@ def test_the_whole_kennismaking_in_arabic_through_bot_chat(app: Flask, services:
 def test_coordinator_add_prints_the_new_id(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["bot", "coordinator", "add", "--name", "Anna", "--phone", "0600000001"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "Coördinator Anna toegevoegd met id 1."
+    assert result.stdout == "1\n"
+    assert result.stderr.strip() == "Coördinator Anna toegevoegd met id 1."
 
 
 def test_appointment_add_with_a_weekly_rule(app: Flask, services: Services) -> None:
