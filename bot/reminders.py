@@ -48,7 +48,7 @@ def dispatch_due(services: Services, now: datetime) -> list[int]:
 def _deliver(services: Services, db: DbSession, reminder: Reminder, now: datetime) -> int | None:
     appointment = db.get(Appointment, reminder.appointment_id)
     participant = db.get(Participant, appointment.participant_id)
-    if not _still_wanted(appointment, participant):
+    if not _still_wanted(appointment, participant, now):
         reminder.status = SKIPPED
         db.add(reminder)
         return None
@@ -108,9 +108,17 @@ def _may_go_as_template(
     db.add(message)
 
 
-def _still_wanted(appointment: Appointment, participant: Participant) -> bool:
-    """Checked again at send time: things change between planning and the due time."""
-    return appointment.status in ("planned", "confirmed") and participant.reminders is True and _reachable(participant)
+def _still_wanted(appointment: Appointment, participant: Participant, now: datetime) -> bool:
+    """Checked again at send time: things change between planning and the due time.
+
+    A reminder found only after the start (the dispatcher was down) is no use any more.
+    """
+    return (
+        appointment.status in ("planned", "confirmed")
+        and appointment.starts_at > now
+        and participant.reminders is True
+        and _reachable(participant)
+    )
 
 
 def _reachable(participant: Participant) -> bool:

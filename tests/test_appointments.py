@@ -319,3 +319,9 @@ def test_no_confirmation_before_consent(services: Services) -> None:
         db.get(Participant, participant_id).consent_given_at = None
     add_appointment(services, participant_id, confirmed=False)
     assert dispatch_at(services, CREATED)["confirmations"] == 0
+
+
+def test_a_reminder_found_only_after_the_start_is_skipped(services: Services) -> None:
+    [appointment_id] = add_appointment(services, add_participant(services))
+    assert dispatch_at(services, START + timedelta(minutes=5))["reminders"] == 0
+    assert {r.status for r in reminders_of(services, appointment_id)} == {"skipped"}
