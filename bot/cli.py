@@ -82,8 +82,10 @@ def _start_embedded_dispatcher(app: Flask) -> None:
 @with_appcontext
 def dispatch(now_text: str | None) -> None:
     """Run one dispatcher tick: enqueue every job that is due."""
-    now = _parse_moment(now_text, "--now") if now_text else _services().clock()
-    counts = dispatcher.tick(_services(), now)
+    services = _services()
+    now = _parse_moment(now_text, "--now") if now_text else services.clock()
+    services.clock = lambda: now  # what the tick starts in this process sees the same moment
+    counts = dispatcher.tick(services, now)
     _wait_for_embedded_jobs()
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
 
