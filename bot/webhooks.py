@@ -75,13 +75,14 @@ def message_status() -> Response:
             # Not ours (or already erased); Twilio retries on errors, so answer OK.
             log.info("status callback for an unknown message")
             return empty_twiml()
+        newly_undelivered = status in UNDELIVERED and message.status not in UNDELIVERED
         if queries.apply_status(message, status, int(error_code) if error_code.isdigit() else None, now):
             db.add(message)
-            if status in UNDELIVERED:
-                fallback = messaging.fall_back(services, db, message, now)
-                fallback_id = fallback.id if fallback else None
-                if fallback is None:
-                    messaging.open_failure_record(db, message, now)
+        if newly_undelivered:  # Twilio may report it more than once: act on the first
+            fallback = messaging.fall_back(services, db, message, now)
+            fallback_id = fallback.id if fallback else None
+            if fallback is None:
+                messaging.open_failure_record(db, message, now)
     if fallback_id is not None:
         services.queue.enqueue(jobs.send_message, fallback_id)
     return empty_twiml()

@@ -14,7 +14,7 @@ from bot.services import EXTENSION, Services
 from bot.sms import segments
 from bot.templates import Templates
 from storage.db import session_scope
-from storage.models import Message, Participant
+from storage.models import Escalation, Message, Participant
 from tests.conftest import make_app
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.http import serving
@@ -132,6 +132,7 @@ def test_an_undelivered_status_falls_back_to_sms_once(window_app: Flask, twilio:
         sms = db.exec(select(Message).where(Message.fallback_of_id == whatsapp.id)).one()
         assert (sms.channel, sms.route, sms.status) == ("sms", "sms", "queued")
         assert db.get(Message, whatsapp.id).error_code == 63016
+        assert db.exec(select(Escalation)).all() == []  # it went another way: nothing failed for good
 
 
 CATALOGS = Catalogs.load(Path(__file__).resolve().parent.parent / "translations")
