@@ -15,7 +15,7 @@ from storage.db import session_scope
 from storage.models import Message, Reminder
 from tests.conftest import make_app
 from tests.support.databases import fresh_database
-from tests.test_appointments import EVENING_BEFORE, START, add_appointment, add_participant
+from tests.test_appointments import START, add_appointment, add_participant
 
 PEOPLE = 12
 
@@ -32,8 +32,8 @@ def any_db_app(request, tmp_path: Path) -> Iterator[Flask]:
 def test_two_dispatchers_racing_send_each_reminder_once(any_db_app: Flask) -> None:
     services: Services = any_db_app.extensions[EXTENSION]
     for n in range(PEOPLE):
-        add_appointment(services, add_participant(services, phone=f"+3161234{n:04d}"), START + timedelta(hours=n))
-    due = (START + timedelta(days=2)).astimezone(EVENING_BEFORE.tzinfo)  # every reminder is due
+        add_appointment(services, add_participant(services, phone=f"+3161234{n:04d}"), START + timedelta(minutes=5 * n))
+    due = START - timedelta(minutes=1)  # every reminder is due, no appointment has started
     barrier, claimed = threading.Barrier(2), []
 
     def dispatcher() -> None:
