@@ -194,3 +194,22 @@ def test_a_voice_note_after_consent_keeps_its_media(signed_post, services: Servi
         {"url": "https://api.twilio.com/media/ME1", "content_type": "audio/ogg"}
     ]
     assert replies(services)[-1].startswith(text(services, "en", "input.media_not_supported"))
+
+
+def test_odd_first_messages_from_new_numbers_get_a_sensible_reply(signed_post, services: Services) -> None:
+    odd = [
+        "x" * 5000,
+        "👋🏽😀",
+        "\u200f\u202bمرحبا\u202c\u200f",
+        "\x07\x1b[2J\r\n\t",
+        "\x00",
+        "   ",
+        "https://example.org",
+    ]
+    for n, body in enumerate(odd):
+        response = signed_post(INBOUND_PATH, inbound_form(f"SModd{n}", body, sender=f"whatsapp:+3161111{n:04d}"))
+        assert response.status_code == 200
+    bodies = replies(services)
+    assert len(bodies) == len(odd)
+    starts = (text(services, "nl", "language.choose"), text(services, "ar", "language.confirm_detected"))
+    assert all(body.startswith(starts) for body in bodies)
