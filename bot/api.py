@@ -34,6 +34,7 @@ from bot.i18n import SUPPORTED_LANGUAGES
 from bot.phone import InvalidPhone, to_e164
 from bot.schedule import ReminderRules, ScheduleError, check_rule
 from bot.services import Services, current_services
+from storage import queries
 from storage.db import session_scope
 from storage.models import (
     Appointment,
@@ -286,9 +287,9 @@ def _check_coordinator(db: DbSession, coordinator_id: int | None) -> None:
 
 
 def _check_new_phone(db: DbSession, phone: str) -> None:
-    existing = db.exec(select(Participant.id).where(Participant.phone == phone)).first()
+    existing = queries.participant_by_phone(db, phone)
     if existing is not None:
-        raise Refused(409, f"already registered as participant {existing}", "phone", id=existing)
+        raise Refused(409, f"already registered as participant {existing.id}", "phone", id=existing.id)
 
 
 def _check_change(change: AppointmentChange) -> None:

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlmodel import select
 from waitress import serve as waitress_serve
 
 from bot import appointments, dispatcher
@@ -19,9 +18,10 @@ from bot.phone import Address, InvalidPhone, to_e164
 from bot.queue import InProcessJobQueue
 from bot.schedule import ScheduleError
 from bot.services import EXTENSION, Services
+from storage import queries
 from storage.db import session_scope
 from storage.migrate import upgrade
-from storage.models import AppointmentKind, Channel, Coordinator, Intake, Participant
+from storage.models import AppointmentKind, Channel, Coordinator, Participant
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -98,10 +98,7 @@ def dispatch(now_text: str | None) -> None:
 def chat(phone: str, channel: str, url: str | None) -> None:
     """Type as a newcomer; the bot's replies are printed. Ctrl-D ends."""
     services = _services()
-    try:
-        address = Address(to_e164(phone), Channel(channel))
-    except InvalidPhone as error:
-        raise click.BadParameter(str(error), param_hint="--phone") from error
+    address = Address(_phone_option(phone, "--phone"), Channel(channel))
     upgrade(services.settings.database_url)
     if isinstance(services.channel, ConsoleChannel):
         services.channel.echo = None  # the chat prints the replies itself
@@ -121,13 +118,10 @@ def _wait_for_embedded_jobs() -> None:
 def intake(phone: str) -> None:
     """Print a participant's kennismaking in Dutch, their own words beside the translation."""
     services = _services()
-    try:
-        number = to_e164(phone)
-    except InvalidPhone as error:
-        raise click.BadParameter(str(error), param_hint="PHONE") from error
+    number = _phone_option(phone, "PHONE")
     with session_scope(services.db) as db:
-        participant = db.exec(select(Participant).where(Participant.phone == number)).first()
-        found = participant and db.exec(select(Intake).where(Intake.participant_id == participant.id)).first()
+        participant = queries.participant_by_phone(db, number)
+        found = participant and queries.intake_of(db, participant.id)
         if not found:
             raise click.ClickException(services.coordinator_texts.text("nl", "intake.not_found"))
         flow = services.book.flows[INTAKE_FLOW]
@@ -192,11 +186,8 @@ def appointment_add(
 ) -> None:
     """Make an appointment (or a recurring series) for a participant and plan its reminders."""
     services = _services()
-    number = _phone_option(phone, "--phone")
     with session_scope(services.db) as db:
-        participant = db.exec(select(Participant).where(Participant.phone == number)).first()
-        if participant is None:
-            raise click.BadParameter("no participant with this number", param_hint="--phone")
+        participant = _known_participant(db, phone)
         new = appointments.NewAppointment(
             participant_id=participant.id,
             kind=kind,
@@ -217,6 +208,13 @@ def appointment_add(
         click.echo(
             services.coordinator_texts.text("nl", "cli.appointments_added", {"count": str(len(made)), "ids": ids})
         )
+
+
+def _known_participant(db, phone: str) -> Participant:
+    participant = queries.participant_by_phone(db, _phone_option(phone, "--phone"))
+    if participant is None:
+        raise click.BadParameter("no participant with this number", param_hint="--phone")
+    return participant
 
 
 def _phone_option(value: str, hint: str) -> str:
@@ -249,10 +247,9 @@ def appointment_from_intake(
 ) -> None:
     """Weekly work day-parts from the days and day-parts the participant chose in the kennismaking."""
     services = _services()
-    number = _phone_option(phone, "--phone")
     with session_scope(services.db) as db:
-        participant = db.exec(select(Participant).where(Participant.phone == number)).first()
-        intake = participant and db.exec(select(Intake).where(Intake.participant_id == participant.id)).first()
+        participant = _known_participant(db, phone)
+        intake = queries.intake_of(db, participant.id)
         if not intake:
             raise click.ClickException(services.coordinator_texts.text("nl", "intake.not_found"))
         where = appointments.NewAppointment(

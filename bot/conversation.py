@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session as DbSession
-from sqlmodel import select
 
 from bot import absences, appointments
 from bot.flow import engine
@@ -18,7 +17,7 @@ from bot.own_words import kept
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Appointment, AppointmentStatus, Escalation, Intake, Message, Participant
+from storage.models import Appointment, AppointmentStatus, Escalation, Message, Participant
 
 QUESTION_FLOW, QUESTION_STEP = "herinnering", "ask_question"
 
@@ -76,7 +75,7 @@ def _advance(
 
 def facts_of(db: DbSession, participant: Participant, now: datetime) -> dict[str, Any]:
     """What the dialogues may branch on: language, consent, intake done, upcoming appointments."""
-    has_intake = db.exec(select(Intake.id).where(Intake.participant_id == participant.id)).first() is not None
+    has_intake = queries.intake_of(db, participant.id) is not None
     return {
         "language": participant.language,
         "consent": participant.consent_given_at is not None,

@@ -9,13 +9,13 @@ from typing import Any
 
 from babel import Locale
 from sqlmodel import Session as DbSession
-from sqlmodel import select
 
 from bot.flow.engine import answer_shown
 from bot.flow.events import Literal
 from bot.flow.model import Flow, Step
 from bot.i18n import Catalogs, format_when, render_part
 from bot.own_words import ORIGINAL_IS_DUTCH, FreeTextTranslator, is_own_words, kept, translated, waiting
+from storage import queries
 from storage.models import Intake, Participant
 
 INTAKE_FLOW = "kennismaking"
@@ -29,8 +29,9 @@ def store_intake(db: DbSession, participant: Participant, flow: Flow, answers: d
         for key, value in answers.items()
         if key in flow.steps and flow.steps[key].label
     }
-    intake = db.exec(select(Intake).where(Intake.participant_id == participant.id)).first()
-    intake = intake or Intake(participant_id=participant.id, language=language, confirmed_at=now)
+    intake = queries.intake_of(db, participant.id) or Intake(
+        participant_id=participant.id, language=language, confirmed_at=now
+    )
     intake.language, intake.answers, intake.confirmed_at, intake.updated_at = language, stored, now, now
     intake.untranslated = _count_waiting(stored)
     db.add(intake)

@@ -62,6 +62,10 @@ def participant_by_phone(session: Session, phone: str) -> Participant | None:
     return session.exec(select(Participant).where(Participant.phone == phone)).first()
 
 
+def intake_of(session: Session, participant_id: int) -> Intake | None:
+    return session.exec(select(Intake).where(Intake.participant_id == participant_id)).first()
+
+
 def get_or_create_participant(session: Session, phone: str, channel: str, now: datetime) -> Participant:
     values = {"phone": phone, "channel": channel, "created_at": now}
     _insert_ignoring_conflict(session, Participant, values, "phone")
