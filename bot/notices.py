@@ -45,7 +45,9 @@ def question_notice(services: Services, escalation_id: int, now: datetime) -> in
         return _to_coordinator(db, appointment, "\n".join(lines), now)
 
 
-def _absence_lines(services: Services, absence: Absence, appointment: Appointment, participant: Participant):
+def _absence_lines(
+    services: Services, absence: Absence, appointment: Appointment, participant: Participant
+) -> list[str]:
     about = _about(services, participant, appointment)
     lines = [_text(services, f"notice.{absence.kind}", about)]
     if absence.reason:
