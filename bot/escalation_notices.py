@@ -15,6 +15,7 @@ from bot import escalations, media, notice_lines
 from bot.i18n import format_when
 from bot.notice_lines import text
 from bot.own_words import kept, translated
+from bot.relay import ESCALATION_TEMPLATE
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 
 # The newcomer's last messages shown in a notice.
 EXCERPT_SIZE, EXCERPT_WITHIN = 3, timedelta(hours=24)
-ESCALATION_TEMPLATE = "escalation"
 
 
 def notify(services: Services, escalation_id: int, now: datetime) -> list[int]:

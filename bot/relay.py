@@ -7,7 +7,7 @@ their own words. Every relayed message is stored once with both texts.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session as DbSession
@@ -27,8 +27,10 @@ ACKNOWLEDGE_WORDS = frozenset({"ok", "oké", "oke", "gezien"})
 RESOLVE_WORDS = frozenset({"klaar", "opgelost", "afgerond", "gesloten"})
 # Outside WhatsApp's 24-hour window the newcomer first gets this template; the text follows their reply.
 RELAY_TEMPLATE = "relay"
+# And the coordinator this one ("new notice #17, reply to read it"), in Dutch.
+ESCALATION_TEMPLATE = "escalation"
 # Templated messages whose own body is still owed once the person answers.
-OWED_TEMPLATES = frozenset({RELAY_TEMPLATE, "escalation"})
+OWED_TEMPLATES = frozenset({RELAY_TEMPLATE, ESCALATION_TEMPLATE})
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class _Plan:
     escalation_id: int | None
     refusal: str | None  # a coordinator text key when it cannot be done
     language: str
+    media: list[dict] = field(default_factory=list)
 
 
 def handle_from_coordinator(services: Services, message_id: int, now: datetime) -> list[int]:
@@ -144,9 +147,10 @@ def handle_from_coordinator(services: Services, message_id: int, now: datetime) 
         if message is None or message.processed_at is not None:
             return []
         plan = _plan(services, db, db.get(Coordinator, message.coordinator_id), message)
-    translation = None
-    if plan.refusal is None and plan.command.action == "say" and plan.command.text:
-        translation = to_newcomer(services, plan.command.text, plan.language)
+    translation, items = None, []
+    if plan.refusal is None and plan.command.action == "say":
+        translation = to_newcomer(services, plan.command.text, plan.language) if plan.command.text else None
+        items = media.store_copies(services, plan.media)
     with session_scope(services.db) as db:
         message = queries.claim_inbound(db, message_id, now)
         if message is None:
@@ -157,6 +161,7 @@ def handle_from_coordinator(services: Services, message_id: int, now: datetime) 
         owed = deliver_owed(db, coordinator_id=coordinator.id, now=now)
         if owed and plan.escalation_id is None:
             return owed  # they answered a template to read a notice: that is the answer
+        message.media = items or message.media
         return owed + _carry_out(services, db, coordinator, message, plan, translation, now)
 
 
@@ -176,7 +181,7 @@ def _plan(services: Services, db: DbSession, coordinator: Coordinator, message: 
     participant = db.get(Participant, escalation.participant_id)
     if command.action == "say" and not command.text and not message.media:
         return _Plan(command, escalation.id, "relay.nothing_to_send", participant.language or "nl")
-    return _Plan(command, escalation.id, None, participant.language or "nl")
+    return _Plan(command, escalation.id, None, participant.language or "nl", list(message.media))
 
 
 def _carry_out(
@@ -205,7 +210,8 @@ def _carry_out(
         text = lines_text(services, "relay.resolved", {**ref, "who": notice_lines.who(services, participant)})
         return [*sent, _to_coordinator(db, coordinator, text, now)]
     message.translation = translation
-    sent = reply(services, db, escalation, translation or {}, actor, now, media=list(message.media))
+    links = media.forwardable(services, message.media)
+    sent = reply(services, db, escalation, translation or {}, actor, now, media=links)
     return [*sent, _to_coordinator(db, coordinator, _sent_note(services, participant, translation, ref), now)]
 
 
@@ -328,5 +334,6 @@ def relay_to_coordinator(services: Services, message_id: int, now: datetime) -> 
         lines += notice_lines.words(services, translation, links)
         out = queries.add_outbound(db, coordinator, "\n".join(lines), now, links)
         out.escalation_id = escalation.id
+        out.template, out.template_params = ESCALATION_TEMPLATE, {"ref": str(escalation.id)}
         db.add(out)
         return [out.id]
