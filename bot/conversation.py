@@ -74,7 +74,7 @@ def _passed_to_a_person(
             told = queries.add_outbound(db, participant, expect_contact(services, participant, now), now)
             outcome.outbound_ids.append(told.id)
             return True
-    escalation = relay.takes(db, participant, _question_waiting(services, db, participant, now))
+    escalation = relay.takes(db, participant, _question_asked_at(services, db, participant, now))
     if escalation is None:
         return False
     message.escalation_id = escalation.id
@@ -83,12 +83,14 @@ def _passed_to_a_person(
     return True
 
 
-def _question_waiting(services: Services, db: DbSession, participant: Participant, now: datetime) -> bool:
+def _question_asked_at(services: Services, db: DbSession, participant: Participant, now: datetime) -> datetime | None:
+    """When the dialogue last asked the question it waits for; None when nothing waits."""
     stored = queries.flow_session_of(db, participant.id)
     if stored is None or stored.flow_id not in services.book.flows:
-        return False
+        return None
     session = Session.from_dict(stored.state)
-    return not session.ended and now - session.updated_at <= services.book.session_timeout
+    waiting = not session.ended and now - session.updated_at <= services.book.session_timeout
+    return session.updated_at if waiting else None
 
 
 def expect_contact(services: Services, participant: Participant, now: datetime) -> str:
@@ -169,7 +171,9 @@ def apply_events(
                 services, db, participant, event.reason, now, flow_id=event.flow_id, step_id=event.step_id
             )
             outcome.escalation_ids.append(escalation.id)
-            after += [expect_contact(services, participant, now)] if is_new else []
+            # Not understood: they may still answer the question; the text says a person will help.
+            told = is_new and event.reason != "not_understood"
+            after += [expect_contact(services, participant, now)] if told else []
         elif isinstance(event, FlowEnded) and event.completed:
             _flow_completed(services, db, participant, event, now, outcome)
     db.add(participant)

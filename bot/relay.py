@@ -89,6 +89,16 @@ def newcomer_body(
 
 
 def reply(
+    services: Services, db: DbSession, escalation: Escalation, dutch_text: str, actor: str, now: datetime
+) -> list[int]:
+    """Send a coordinator's Dutch to the newcomer in their language (e.g. from the dashboard)."""
+    participant = db.get(Participant, escalation.participant_id)
+    return send_reply(
+        services, db, escalation, to_newcomer(services, dutch_text, participant.language or "nl"), actor, now
+    )
+
+
+def send_reply(
     services: Services,
     db: DbSession,
     escalation: Escalation,
@@ -97,7 +107,7 @@ def reply(
     now: datetime,
     media: list[dict] | None = None,
 ) -> list[int]:
-    """Send a coordinator's message (already translated, see `to_newcomer`) to the newcomer."""
+    """Send a coordinator's message, already translated (see `to_newcomer`), to the newcomer."""
     participant = db.get(Participant, escalation.participant_id)
     coordinator = db.get(Coordinator, escalation.coordinator_id) if escalation.coordinator_id else None
     body = newcomer_body(services, participant, coordinator, translation) if translation.get("dutch") else ""
@@ -211,7 +221,7 @@ def _carry_out(
         return [*sent, _to_coordinator(db, coordinator, text, now)]
     message.translation = translation
     links = media.forwardable(services, message.media)
-    sent = reply(services, db, escalation, translation or {}, actor, now, media=links)
+    sent = send_reply(services, db, escalation, translation or {}, actor, now, media=links)
     return [*sent, _to_coordinator(db, coordinator, _sent_note(services, participant, translation, ref), now)]
 
 
@@ -248,19 +258,24 @@ def _to_coordinator(db: DbSession, coordinator: Coordinator, body: str, now: dat
 # --- newcomer -> coordinator ----------------------------------------------------------------
 
 
-def takes(db: DbSession, participant: Participant, question_waiting: bool) -> Escalation | None:
+# Reasons after which the newcomer was told "write it here, I will pass it on".
+_PASSED_ON_REASONS = frozenset({"asked_for_person", "voice_note"})
+
+
+def takes(db: DbSession, participant: Participant, question_asked_at: datetime | None) -> Escalation | None:
     """The escalation a newcomer's message belongs to, if it should go to a person.
 
     While an escalation is open their words go to the coordinator, unless the bot is
-    waiting for an answer to its own question; but when the coordinator wrote last,
-    the newcomer is answering the coordinator.
+    waiting for the answer to a question it asked since. Asking for a person in the
+    middle of a dialogue, or the coordinator having written last, passes the words on.
     """
     escalation = escalations.active_of(db, participant.id)
     if escalation is None:
         return None
-    if not question_waiting or _coordinator_spoke_last(db, participant.id):
+    if question_asked_at is None or _coordinator_spoke_last(db, participant.id):
         return escalation
-    return None
+    asked_for_a_person = escalation.reasons and escalation.reasons[-1] in _PASSED_ON_REASONS
+    return escalation if asked_for_a_person and escalation.updated_at >= question_asked_at else None
 
 
 def _coordinator_spoke_last(db: DbSession, participant_id: int) -> bool:

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 from bot import dispatcher, jobs
 from bot.i18n import format_when
 from bot.services import EXTENSION, Services
+from storage import queries
 from storage.db import session_scope
 from storage.models import Coordinator, Escalation, EscalationEvent, Message, Participant
 from tests.conftest import PUBLIC_BASE_URL, make_app
@@ -450,3 +451,30 @@ def test_every_relay_message_is_a_request_twilios_own_spec_accepts(tmp_path: Pat
         sent = db.exec(select(Message).where(Message.direction == "out").order_by(Message.id)).all()
     assert {m.route for m in sent} == {"whatsapp", "template:so", "template:nl"}
     assert all(MESSAGE_SID.match(m.twilio_sid or "") for m in sent), [(m.route, m.error_code) for m in sent]
+
+
+def test_help_in_the_middle_of_the_kennismaking_passes_the_next_words_on(tmp_path: Path) -> None:
+    app = centre(tmp_path)
+    services, phones = app.extensions[EXTENSION], Phones(app)
+    phones.send(SOMALI, "menu")
+    phones.send(SOMALI, "1")  # the kennismaking: what is your name?
+    phones.send(SOMALI, "caawimaad")
+    phones.send(SOMALI, "Ma fahmin su'aasha")  # "I do not understand the question": for the person
+    assert phones.last(BEGELEIDER).split("\n")[:2] == ["#1 Hodan:", "- Ma fahmin su'aasha"]
+    phones.send(BEGELEIDER, "#1 klaar")
+    phones.send(SOMALI, "Hodan")  # the dialogue goes on where it was
+    assert phones.last(SOMALI) != services.catalogs.text("so", "relay.closed")
+    with session_scope(services.db) as db:
+        assert queries.flow_session_of(db, 1).state["answers"] == {"name": "Hodan"}
+
+
+def test_not_understood_twice_opens_an_escalation_but_the_question_still_waits(tmp_path: Path) -> None:
+    app = centre(tmp_path)
+    services, phones = app.extensions[EXTENSION], Phones(app)
+    phones.send(SOMALI, "menu")
+    phones.send(SOMALI, "xyz")
+    phones.send(SOMALI, "xyz")  # twice: a person will help
+    assert escalation_of(services, SOMALI).reasons == ["not_understood"]
+    assert phones.last(BEGELEIDER).startswith("Welkom, melding #1: Hodan werd twee keer niet begrepen")
+    phones.send(SOMALI, "1")  # they answer after all: the menu understands it
+    assert phones.last(SOMALI).startswith(services.catalogs.text("so", "kennismaking.intro")[:20])
