@@ -208,21 +208,23 @@ def _carry_out(
     ref = {"ref": str(plan.escalation_id or plan.command.ref)}
     if plan.refusal:
         return [_to_coordinator(db, coordinator, lines_text(services, plan.refusal, ref), now)]
+    about = plan.escalation_id
     escalation = db.get(Escalation, plan.escalation_id)
     participant = db.get(Participant, escalation.participant_id)
     actor = escalations.coordinator_actor(coordinator.id)
     message.escalation_id = escalation.id
     if plan.command.action == "acknowledge":
         escalations.acknowledge(db, escalation, actor, now)
-        return [_to_coordinator(db, coordinator, lines_text(services, "relay.acknowledged", ref), now)]
+        return [_to_coordinator(db, coordinator, lines_text(services, "relay.acknowledged", ref), now, about)]
     if plan.command.action == "resolve":
         sent = close(services, db, escalation, actor, now)
         text = lines_text(services, "relay.resolved", {**ref, "who": notice_lines.who(services, participant)})
-        return [*sent, _to_coordinator(db, coordinator, text, now)]
+        return [*sent, _to_coordinator(db, coordinator, text, now, about)]
     message.translation = translation
     links = media.forwardable(services, message.media)
     sent = send_reply(services, db, escalation, translation or {}, actor, now, media=links)
-    return [*sent, _to_coordinator(db, coordinator, _sent_note(services, participant, translation, ref), now)]
+    note = _sent_note(services, participant, translation, ref)
+    return [*sent, _to_coordinator(db, coordinator, note, now, about)]
 
 
 def _sent_note(services: Services, participant: Participant, translation: dict | None, ref: dict) -> str:
@@ -251,8 +253,14 @@ def open_list(services: Services, db: DbSession, coordinator: Coordinator) -> st
     return "\n".join(lines)
 
 
-def _to_coordinator(db: DbSession, coordinator: Coordinator, body: str, now: datetime) -> int:
-    return queries.add_outbound(db, coordinator, body, now).id
+def _to_coordinator(
+    db: DbSession, coordinator: Coordinator, body: str, now: datetime, escalation_id: int | None = None
+) -> int:
+    """A short answer to the coordinator, linked to the escalation it is about (so erasing finds it)."""
+    message = queries.add_outbound(db, coordinator, body, now)
+    message.escalation_id = escalation_id
+    db.add(message)
+    return message.id
 
 
 # --- newcomer -> coordinator ----------------------------------------------------------------
