@@ -10,7 +10,6 @@ from sqlalchemy import inspect, text
 from bot.services import EXTENSION
 from storage.db import session_scope
 from storage.models import Absence, Appointment, Escalation, Message, Participant
-from tests.conftest import make_app
 from tests.support.fake_translators import FakeGoogle, fake_translation
 from tests.support.http import serving
 from tests.support.phones import Phones
