@@ -143,6 +143,7 @@ class _Plan:
     refusal: str | None  # a coordinator text key when it cannot be done
     language: str
     media: list[dict] = field(default_factory=list)
+    refusal_params: dict[str, str] = field(default_factory=dict)
 
 
 def handle_from_coordinator(services: Services, message_id: int, now: datetime) -> list[int]:
@@ -189,6 +190,9 @@ def _plan(services: Services, db: DbSession, coordinator: Coordinator, message: 
         if not escalations.may_answer(services, db, escalation, coordinator):
             return _Plan(command, command.ref, "relay.not_yours", "nl")
     participant = db.get(Participant, escalation.participant_id)
+    if command.action == "say" and participant.stopped_at is not None:
+        who = {"who": notice_lines.who(services, participant)}
+        return _Plan(command, escalation.id, "relay.stopped", participant.language or "nl", refusal_params=who)
     if command.action == "say" and not command.text and not message.media:
         return _Plan(command, escalation.id, "relay.nothing_to_send", participant.language or "nl")
     return _Plan(command, escalation.id, None, participant.language or "nl", list(message.media))
@@ -207,7 +211,8 @@ def _carry_out(
         return [_to_coordinator(db, coordinator, open_list(services, db, coordinator), now)]
     ref = {"ref": str(plan.escalation_id or plan.command.ref)}
     if plan.refusal:
-        return [_to_coordinator(db, coordinator, lines_text(services, plan.refusal, ref), now)]
+        refusal = lines_text(services, plan.refusal, {**ref, **plan.refusal_params})
+        return [_to_coordinator(db, coordinator, refusal, now)]
     about = plan.escalation_id
     escalation = db.get(Escalation, plan.escalation_id)
     participant = db.get(Participant, escalation.participant_id)
