@@ -1,9 +1,9 @@
 """No phone number, name or message body in any log line, at DEBUG, on a whole day of the bot."""
 
 import logging
-from urllib.parse import quote, quote_plus
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
 
