@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, func, select
 
 from storage.models import Appointment, Coordinator, Direction, FlowSession, Intake, Message, Participant, Reminder
 
@@ -112,6 +112,13 @@ def record_inbound(
 
 def message_by_sid(session: Session, sid: str) -> Message | None:
     return session.exec(select(Message).where(Message.twilio_sid == sid)).first()
+
+
+def inbound_count_since(session: Session, participant_id: int, since: datetime) -> int:
+    statement = select(func.count(Message.id)).where(
+        Message.participant_id == participant_id, Message.direction == Direction.INBOUND, Message.created_at > since
+    )
+    return session.exec(statement).one()
 
 
 def claim_inbound(session: Session, message_id: int, now: datetime) -> Message | None:
