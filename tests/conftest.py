@@ -11,6 +11,7 @@ from werkzeug.test import TestResponse
 from app import create_app
 from bot.services import EXTENSION, Services
 from storage.migrate import upgrade
+from tests.support.databases import fresh_database
 from tests.support.twilio import sign
 
 PUBLIC_BASE_URL = "https://welkom.example.org"
@@ -63,6 +64,16 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     app.extensions[EXTENSION].channel.echo = None
     yield app
     app.extensions[EXTENSION].db.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app on SQLite, then on a fresh PostgreSQL database."""
+    with fresh_database(request.param, tmp_path) as url:
+        app = make_app(tmp_path, DATABASE_URL=url)
+        app.extensions[EXTENSION].channel.echo = None
+        yield app
+        app.extensions[EXTENSION].db.dispose()
 
 
 @pytest.fixture
