@@ -17,6 +17,7 @@ from bot.intake import INTAKE_FLOW, dutch_summary
 from bot.phone import Address, InvalidPhone, to_e164
 from bot.queue import InProcessJobQueue
 from bot.schedule import ScheduleError
+from bot.security_headers import WAITRESS_OPTIONS
 from bot.services import EXTENSION, Services
 from storage import queries
 from storage.db import session_scope
@@ -60,7 +61,7 @@ def serve(host: str, port: int) -> None:
         _start_embedded_dispatcher(current_app._get_current_object())
         click.echo("embedded mode: jobs and the dispatcher run in this process")
     click.echo(f"Welkom listens on http://{host}:{port} (webhooks under /webhooks/twilio)")
-    waitress_serve(current_app._get_current_object(), host=host, port=port)
+    waitress_serve(current_app._get_current_object(), host=host, port=port, **WAITRESS_OPTIONS)
 
 
 def _start_embedded_dispatcher(app: Flask) -> None:
