@@ -14,6 +14,7 @@ from bot.channels import ConsoleChannel
 from bot.chat import ChatSession, run_chat
 from bot.csv_import import import_command
 from bot.intake import INTAKE_FLOW, dutch_summary
+from bot.logs import configure_logging
 from bot.phone import Address, InvalidPhone, to_e164
 from bot.queue import InProcessJobQueue
 from bot.schedule import ScheduleError
@@ -54,8 +55,8 @@ def migrate() -> None:
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Migrate, then serve the webhooks (with jobs and the dispatcher in-process when embedded)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     services = _services()
+    configure_logging(services.settings.log_level)
     upgrade(services.settings.database_url)
     if services.settings.embedded:
         _start_embedded_dispatcher(current_app._get_current_object())

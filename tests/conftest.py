@@ -15,7 +15,8 @@ from tests.support.databases import fresh_database
 from tests.support.twilio import sign
 
 PUBLIC_BASE_URL = "https://welkom.example.org"
-SECRET = "test-secret-key"
+# As scripts/serve.sh makes one: 32 random bytes.
+SECRET = "k7Qx2pVb9LrT4mWs8NcJ1fHd6GyZ3aEu5RoK0iBn"
 # Every variable the app reads, emptied so a developer's shell or .env cannot leak in.
 CLEAN_ENV = {
     name: ""
@@ -41,6 +42,13 @@ CLEAN_ENV = {
         "LATE_CANCEL_HOURS",
         "API_TOKEN",
         "WHATSAPP_TEMPLATES",
+        "DUTY_COORDINATOR_ID",
+        "SMTP_URL",
+        "SMTP_FROM",
+        "ESCALATION_RENOTIFY_MINUTES",
+        "OFFICE_HOURS",
+        "DEMO",
+        "LOG_LEVEL",
     )
 }
 
