@@ -76,6 +76,8 @@ def test_scripts_install_from_the_locks() -> None:
 def test_scripts_test_sh_works_in_a_fresh_clone(tmp_path: Path) -> None:
     """A clone of the committed tree, its own virtual environment (which sees this one's packages,
     so nothing is downloaded and this environment is never changed), then the script itself."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout: nothing to clone")
     clone = tmp_path / "welkom"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
     subprocess.run([sys.executable, "-m", "venv", str(clone / ".venv")], check=True)
