@@ -1,4 +1,5 @@
-"""The tables: participants, their messages and their flow sessions."""
+"""The tables: coordinators, participants, messages, flow sessions, intakes, translations, escalations,
+appointments, reminders and absences."""
 
 from datetime import datetime
 from enum import StrEnum
