@@ -5,10 +5,10 @@ goes through here, so every appointment gets its reminders the same way.
 """
 
 import uuid
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from urllib.parse import quote_plus
 
+from pydantic import ConfigDict
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
@@ -16,6 +16,7 @@ from bot.i18n import PEOPLE_ZONE
 from bot.schedule import ReminderRules, occurrences, plan_reminders
 from storage.models import (
     Appointment,
+    AppointmentBase,
     AppointmentKind,
     AppointmentStatus,
     Coordinator,
@@ -29,18 +30,10 @@ SCHEDULED, CLAIMED, CANCELLED = "scheduled", "claimed", "cancelled"
 CLOSED = {AppointmentStatus.CANCELLED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW}
 
 
-@dataclass(frozen=True)
-class NewAppointment:
-    participant_id: int
-    kind: str
-    starts_at: datetime
-    ends_at: datetime
-    place_name: str = ""
-    address: str = ""
-    coordinator_id: int | None = None
-    rrule: str | None = None
-    entrance_photo_url: str | None = None
-    notes: str = ""
+class NewAppointment(AppointmentBase):
+    """An appointment (or a recurring series) to make: the stored fields, before it is stored."""
+
+    model_config = ConfigDict(frozen=True)
 
 
 class AppointmentError(ValueError):
@@ -73,17 +66,11 @@ def create(db: DbSession, new: NewAppointment, now: datetime, rules: ReminderRul
     made = []
     for starts_at, ends_at in times:
         appointment = Appointment(
-            participant_id=participant.id,
+            **new.model_dump(exclude={"coordinator_id", "starts_at", "ends_at"}),
             coordinator_id=new.coordinator_id or participant.coordinator_id,
-            kind=new.kind,
             starts_at=starts_at,
             ends_at=ends_at,
-            place_name=new.place_name,
-            address=new.address,
-            entrance_photo_url=new.entrance_photo_url,
-            notes=new.notes,
             series_id=series,
-            rrule=new.rrule,
             created_at=now,
             updated_at=now,
         )
@@ -118,7 +105,12 @@ def from_intake(
         begins, ends = (datetime.combine(first_day, t, PEOPLE_ZONE) for t in DAY_PARTS[part])
         rule = f"FREQ=WEEKLY;BYDAY={','.join(days)};UNTIL={until}"
         made += create(
-            db, replace(place, participant_id=participant.id, starts_at=begins, ends_at=ends, rrule=rule), now, rules
+            db,
+            place.model_copy(
+                update={"participant_id": participant.id, "starts_at": begins, "ends_at": ends, "rrule": rule}
+            ),
+            now,
+            rules,
         )
     return made
 

@@ -14,10 +14,12 @@ from bot.channels import ConsoleChannel
 from bot.chat import ChatSession, run_chat
 from bot.csv_import import import_command
 from bot.intake import INTAKE_FLOW, dutch_summary
+from bot.logs import configure_logging
 from bot.phone import Address, InvalidPhone, to_e164
 from bot.privacy_cli import erase_command, export_command
 from bot.queue import InProcessJobQueue
 from bot.schedule import ScheduleError
+from bot.security_headers import WAITRESS_OPTIONS
 from bot.services import EXTENSION, Services
 from storage import queries
 from storage.db import session_scope
@@ -56,14 +58,14 @@ def migrate() -> None:
 @with_appcontext
 def serve(host: str, port: int) -> None:
     """Migrate, then serve the webhooks (with jobs and the dispatcher in-process when embedded)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     services = _services()
+    configure_logging(services.settings.log_level)
     upgrade(services.settings.database_url)
     if services.settings.embedded:
         _start_embedded_dispatcher(current_app._get_current_object())
         click.echo("embedded mode: jobs and the dispatcher run in this process")
     click.echo(f"Welkom listens on http://{host}:{port} (webhooks under /webhooks/twilio)")
-    waitress_serve(current_app._get_current_object(), host=host, port=port)
+    waitress_serve(current_app._get_current_object(), host=host, port=port, **WAITRESS_OPTIONS)
 
 
 def _start_embedded_dispatcher(app: Flask) -> None:

@@ -137,7 +137,8 @@ def test_odd_bodies_are_stored_intact_and_get_a_sensible_reply(signed_post, serv
     for n, body in enumerate(odd):
         assert signed_post(INBOUND_PATH, inbound_form(f"SM{n}", body)).status_code == 200
     stored = [m.body for m in messages(services, Direction.INBOUND)][-5:]
-    assert stored[:4] == odd[:4]
+    assert stored[0] == "x" * 1600  # cut to Twilio's own limit for one message
+    assert stored[1:4] == odd[1:4]
     assert stored[4] == "\ufffdnul"  # NUL is the one character a database text column cannot hold
     # Each is an answer to the optional country question or a question after it; none crashes.
     assert len(replies(services)) == 4 + len(odd)
