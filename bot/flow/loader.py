@@ -14,7 +14,6 @@ from typing import Any, Protocol
 import yaml
 from babel import Locale, UnknownLocaleError
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from bot.flow import texts as T
 from bot.flow.engine import GLOBAL_ACTIONS, LANGUAGE_FLOW, MENU_FLOW
@@ -66,8 +65,9 @@ def load_flows(directory: Path, catalogs: TextCatalogs) -> dict[str, Flow]:
         flow = load_flow(path, catalogs)
         if flow.id in flows:
             raise FlowError(f"{path}: flow id '{flow.id}' is also used by {flows[flow.id].source}")
-        if flow.produces and any(f.produces == flow.produces for f in flows.values()):
-            raise FlowError(f"{path}: another flow already produces '{flow.produces}'")
+        other = next((f for f in flows.values() if flow.produces and f.produces == flow.produces), None)
+        if other:
+            raise FlowError(f"{path}: flow '{other.id}' already produces '{flow.produces}'")
         flows[flow.id] = flow
     return flows
 
@@ -108,7 +108,7 @@ def _problem(error: ValueError, raw_steps: Any) -> str:
     first = errors[0]
     loc = first["loc"]
     if loc[0] != "steps" or len(loc) < 2:
-        return f"'{loc[0]}' {_said(first)}" if loc else _said(first)
+        return f"unknown field '{loc[0]}'" if first["type"] == "extra_forbidden" else f"'{loc[0]}' {_said(first)}"
     index = int(loc[1])
     item = raw_steps[index]
     step_id = item.get("id") if isinstance(item, dict) else None
@@ -123,7 +123,7 @@ def _problem(error: ValueError, raw_steps: Any) -> str:
     return f"{where}: {_step_problem(STEP_TYPES[str(loc[2])], first)}"
 
 
-def _step_problem(model: type[StepBase], error: ErrorDetails) -> str:
+def _step_problem(model: type[StepBase], error: dict[str, Any]) -> str:
     field = str(error["loc"][3]) if len(error["loc"]) > 3 else ""
     kind = model.model_fields["type"].annotation.__args__[0]
     if field == "choices" and len(error["loc"]) > 4:
@@ -143,7 +143,7 @@ def _step_problem(model: type[StepBase], error: ErrorDetails) -> str:
     return f"{field}: {_said(error)}" if field else _said(error)
 
 
-def _said(error: ErrorDetails) -> str:
+def _said(error: dict[str, Any]) -> str:
     if error["type"] == "value_error":
         return str(error["ctx"]["error"])
     return error["msg"][0].lower() + error["msg"][1:]

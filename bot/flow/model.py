@@ -24,7 +24,7 @@ class Flow:
 
     def step_saving(self, output: str) -> Step | None:
         """The step whose answer is saved as `output`, if any."""
-        return next((s for s in self.steps.values() if s.save_as == output), None)
+        return next((s for s in self.steps.values() if s.output() == output), None)
 
 
 @dataclass(frozen=True)

@@ -345,3 +345,31 @@ def test_a_cycle_of_steps_that_never_wait_is_stopped(book: FlowBook) -> None:
     broken = replace(book, flows={**book.flows, "kennismaking": replace(flow, steps={**flow.steps, "intro": looping})})
     with pytest.raises(RuntimeError, match="without waiting"):
         engine.start(broken, "kennismaking", {"language": "nl"}, NOW)
+
+
+def test_the_kennismaking_ends_with_its_outputs_by_name(book: FlowBook) -> None:
+    dialogue = intake_dialogue(book, "nl")
+    for line in KENNISMAKING["script"]:
+        dialogue.say(fill(line["say"], "nl"))
+    [ended] = [e for e in dialogue.events if isinstance(e, FlowEnded)]
+    answers = KENNISMAKING["answers"]
+    assert ended.produces == "intake"
+    assert ended.outputs == {
+        "participant.name": fill("$name", "nl"),
+        "participant.reminders": answers["reminders"],
+        "intake.days": answers["days"],
+        "intake.day_parts": answers["day_parts"],
+    }
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_a_name_longer_than_can_be_kept_is_asked_again_kindly(book: FlowBook, language: str) -> None:
+    dialogue = intake_dialogue(book, language)
+    for _ in range(3):
+        dialogue.say("Fatima " * 20)
+        assert dialogue.keys() == [["input.too_long", "kennismaking.name.ask"]]
+        assert dialogue.sent[0].languages == (language,)
+        assert CATALOGS.text(language, "input.too_long", {"max": "100"}) in render(CATALOGS, dialogue.sent[0])
+        assert not [e for e in dialogue.events if isinstance(e, Escalate)] and "name" not in dialogue.session.answers
+    dialogue.say("x" * 100)
+    assert dialogue.session.answers["name"] == "x" * 100 and dialogue.waits_at == "kennismaking/country"
