@@ -64,3 +64,11 @@ def test_an_older_version_is_upgraded_before_it_is_checked(tmp_path: Path, monke
     monkeypatch.setitem(spec.UPGRADES, 0, rename_first_step)
     path = write(tmp_path, VALID.replace("spec_version: 1\n", "spec_version: 0\n").replace("start:", "begin:"))
     assert load_flow(path, CATALOGS).start == "pick"
+
+
+def test_the_engine_and_its_step_types_import_nothing_that_talks_to_the_world() -> None:
+    code = "import sys, bot.flow.engine, bot.flow.steps; print(' '.join(sys.modules))"
+    loaded = set(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    )
+    assert not loaded & {"flask", "redis", "rq", "sqlalchemy", "sqlmodel", "requests", "twilio", "psycopg"}
