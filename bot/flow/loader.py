@@ -19,9 +19,9 @@ from bot.flow import texts as T
 from bot.flow.engine import GLOBAL_ACTIONS, LANGUAGE_FLOW, MENU_FLOW
 from bot.flow.matching import normalize
 from bot.flow.model import Flow, FlowBook
-from bot.flow.outputs import PRODUCTS
+from bot.flow.outputs import PRODUCTS, Output
 from bot.flow.spec import FlowFile, upgraded
-from bot.flow.steps import STEP_TYPES, StepBase
+from bot.flow.steps import STEP_TYPES, Question, StepBase
 from bot.flow.steps.start_flow import StartFlowStep
 
 
@@ -178,8 +178,8 @@ def _check_step(flow: Flow, step: StepBase, catalogs: TextCatalogs) -> None:
 
 
 def _check_outputs(flow: Flow) -> None:
-    """The outputs saved are exactly those the host reads of the flow's product."""
-    wanted = PRODUCTS.get(flow.produces or "", frozenset())
+    """The outputs saved are exactly those the host reads of the flow's product, each as it reads it."""
+    wanted = PRODUCTS.get(flow.produces or "", {})
     saved: dict[str, str] = {}
     for step in flow.steps.values():
         output = step.output()
@@ -191,10 +191,22 @@ def _check_outputs(flow: Flow) -> None:
             raise FlowError(f"{where} is not one of {product}: {', '.join(sorted(wanted)) or 'none'}")
         if output in saved:
             raise FlowError(f"{where} is also saved by step '{saved[output]}'")
+        problem = _output_problem(step, wanted[output])
+        if problem:
+            raise FlowError(f"{where} {problem}")
         saved[output] = step.id
-    missing = sorted(wanted - set(saved))
+    missing = sorted(set(wanted) - set(saved))
     if missing:
         raise FlowError(f"{flow.source}: output '{missing[0]}' of product '{flow.produces}' is saved by no step")
+
+
+def _output_problem(step: Question, output: Output) -> str | None:
+    if step.answer_kind != output.answer:
+        return f"takes a {output.answer} answer, which a {step.type} step does not give"
+    unknown = sorted(set(step.choice_ids()) - output.choices) if output.choices else []
+    if unknown:
+        return f"has no choice '{unknown[0]}' (only {', '.join(sorted(output.choices))})"
+    return None
 
 
 def _check_languages(where: str, codes: Iterable[str], catalogs: TextCatalogs) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import absences, appointments
 from bot.config import ROOT
 from bot.flow import engine
 from bot.flow.events import FlowEnded
@@ -96,3 +97,28 @@ def test_a_longer_name_than_the_host_stores_is_refused(flows: Path) -> None:
     edit(flows / "kennismaking.yaml", "    translate: false\n", "    translate: false\n    max_length: 500\n")
     with pytest.raises(FlowError, match="step 'name': max_length 500 is more than output 'participant.name' holds"):
         load_book(flows, CATALOGS)
+
+
+def test_an_output_saved_from_another_kind_of_answer_is_refused(flows: Path) -> None:
+    edit(flows / "kennismaking.yaml", "    save_as: participant.reminders\n", "")
+    edit(
+        flows / "kennismaking.yaml",
+        "  - id: country\n    type: text\n",
+        "  - id: country\n    type: text\n    save_as: participant.reminders\n",
+    )
+    with pytest.raises(
+        FlowError, match="step 'country': output 'participant.reminders' takes a yes_no answer, which a text"
+    ):
+        load_book(flows, CATALOGS)
+
+
+def test_a_choice_the_host_cannot_make_sense_of_is_refused(flows: Path) -> None:
+    edit(flows / "kennismaking.yaml", "{id: sun, text: common.day.sun}", "{id: sunday, text: common.day.sun}")
+    with pytest.raises(FlowError, match="step 'days': output 'intake.days' has no choice 'sunday' \\(only fri, mon, "):
+        load_book(flows, CATALOGS)
+
+
+def test_the_choices_the_registry_lists_are_those_the_host_knows() -> None:
+    assert PRODUCTS["intake"]["intake.days"].choices == set(appointments.WEEKDAYS)
+    assert PRODUCTS["intake"]["intake.day_parts"].choices == set(appointments.DAY_PARTS)
+    assert PRODUCTS["absence"]["absence.kind"].choices == {absences.CANCEL, absences.LATE}

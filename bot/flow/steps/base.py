@@ -70,6 +70,8 @@ class Question(StepBase):
     """A step that sends its text and waits for the answer."""
 
     waits: ClassVar[bool] = True
+    # The kind of answer it gives (bot/flow/outputs.py), if one the host can read.
+    answer_kind: ClassVar[str | None] = None
 
     text: str
     label: str | None = Field(default=None, description="short name of the answer in summaries")
@@ -99,6 +101,9 @@ class Question(StepBase):
         """How an answer is shown back; own words as they were written."""
         return OwnWords(str(value))
 
+    def choice_ids(self) -> tuple[str, ...]:
+        return ()
+
     def keeps_own_words(self) -> bool:
         """Whether the answer is the participant's own words, to translate for the coordinator."""
         return False
@@ -121,6 +126,9 @@ class Choosing(Question):
 
     def picks(self) -> tuple[Choice, ...]:
         raise NotImplementedError
+
+    def choice_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.picks())
 
     @model_validator(mode="after")
     def _every_choice_leads_somewhere(self) -> "Choosing":

@@ -4,11 +4,13 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from bot.flow.outputs import CHOICE
 from bot.flow.steps.base import Choice, Choosing
 
 
 class ChoiceStep(Choosing):
     type: Literal["choice"]
+    answer_kind = CHOICE
     needs = "'choices'"
     choices: tuple[Choice, ...] = Field(min_length=1)
 

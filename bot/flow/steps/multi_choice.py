@@ -7,6 +7,7 @@ from pydantic import Field
 from bot.flow import texts as T
 from bot.flow.events import Line, TextRef
 from bot.flow.matching import match_several
+from bot.flow.outputs import CHOICES
 from bot.flow.steps.base import Choice, Choosing, Shown
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 class MultiChoiceStep(Choosing):
     type: Literal["multi_choice"]
+    answer_kind = CHOICES
     needs = "'choices'"
     choice_words_win: ClassVar[bool] = False
     choices: tuple[Choice, ...] = Field(min_length=1)

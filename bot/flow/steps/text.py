@@ -7,7 +7,7 @@ from pydantic import Field
 from bot.flow import texts as T
 from bot.flow.events import TextRef
 from bot.flow.matching import normalize
-from bot.flow.outputs import DEFAULT_MAX_LENGTH, MAX_LENGTHS
+from bot.flow.outputs import DEFAULT_MAX_LENGTH, OUTPUTS, TEXT
 from bot.flow.steps.base import Question
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ SKIP_ANSWERS = ("0", "-", "0️⃣")
 
 class TextStep(Question):
     type: Literal["text"]
+    answer_kind = TEXT
     next: str
     optional: bool = False
     translate: bool = Field(default=True, description="translate the answer to Dutch for the coordinator")
@@ -28,10 +29,14 @@ class TextStep(Question):
         return (TextRef(T.SKIP_HINT),) if self.optional else ()
 
     def longest(self) -> int:
-        return self.max_length or MAX_LENGTHS.get(self.save_as or "", DEFAULT_MAX_LENGTH)
+        return self.max_length or self.output_limit() or DEFAULT_MAX_LENGTH
+
+    def output_limit(self) -> int | None:
+        output = OUTPUTS.get(self.save_as or "")
+        return output.max_length if output else None
 
     def problem(self, flow: "Flow") -> str | None:
-        limit = MAX_LENGTHS.get(self.save_as or "")
+        limit = self.output_limit()
         if limit and self.max_length and self.max_length > limit:
             return f"max_length {self.max_length} is more than output '{self.save_as}' holds ({limit})"
         return None

@@ -4,11 +4,13 @@ from typing import Any, Literal
 
 from bot.flow import texts as T
 from bot.flow.events import TextRef
+from bot.flow.outputs import YES_NO
 from bot.flow.steps.base import Choice, Choosing, Shown
 
 
 class YesNoStep(Choosing):
     type: Literal["yes_no"]
+    answer_kind = YES_NO
     on_yes: str | None = None
     on_no: str | None = None
 
