@@ -117,19 +117,30 @@ def _problem(error: ValueError, raw_steps: Any) -> str:
     where = f"step '{step_id}'"
     if len(loc) == 2:
         return f"{where}: type must be one of {', '.join(STEP_TYPES)}"
-    unknown = [str(e["loc"][3]) for e in errors if e["loc"][:3] == loc[:3] and e["type"] == "extra_forbidden"]
+    unknown = [
+        str(e["loc"][3])
+        for e in errors
+        if e["loc"][:3] == loc[:3] and len(e["loc"]) == 4 and e["type"] == "extra_forbidden"
+    ]
     if unknown:
         return f"{where}: unknown field(s) {', '.join(sorted(unknown))}"
     return f"{where}: {_step_problem(STEP_TYPES[str(loc[2])], first)}"
 
 
+_IN_A_LIST = {
+    "choices": "every choice needs an 'id' and a 'text'",
+    "rules": "a rule needs one of 'answer' or 'fact', and a 'next'",
+}
+
+
 def _step_problem(model: type[StepBase], error: dict[str, Any]) -> str:
     field = str(error["loc"][3]) if len(error["loc"]) > 3 else ""
     kind = model.model_fields["type"].annotation.__args__[0]
-    if field == "choices" and len(error["loc"]) > 4:
-        return "every choice needs an 'id' and a 'text'"
-    if field == "rules" and len(error["loc"]) > 4:
-        return "a rule needs one of 'answer' or 'fact', and a 'next'"
+    if len(error["loc"]) > 4:  # in one of its choices, rules, languages...
+        number = int(error["loc"][4]) + 1
+        if error["type"] == "extra_forbidden":
+            return f"{field} {number}: unknown field '{error['loc'][-1]}'"
+        return _IN_A_LIST.get(field) or f"{field} {number}: {_said(error)}"
     if error["type"] in ("missing", "too_short"):
         if field == "text":
             return f"a {kind} step needs a 'text'"

@@ -72,3 +72,39 @@ def test_the_engine_and_its_step_types_import_nothing_that_talks_to_the_world() 
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     )
     assert not loaded & {"flask", "redis", "rq", "sqlalchemy", "sqlmodel", "requests", "twilio", "psycopg"}
+
+
+SHAPES = [
+    (
+        "      - {id: one, text: menu.intake}",
+        "      - {id: one, text: menu.intake, nxt: done}",
+        "step 'ask': choices 1: unknown field 'nxt'",
+    ),
+    (
+        "      - {id: one, text: menu.intake}",
+        "      - {id: one}",
+        "step 'ask': every choice needs an 'id' and a 'text'",
+    ),
+    (
+        "    languages: [nl, ar]",
+        "    languages: [nl, [ar]]",
+        "step 'pick': languages 2: input should be a valid string",
+    ),
+    ("fallback_languages: [nl, en]", "fallback_languages: [nl, en]\ncolour: blue", "demo.yaml: unknown field 'colour'"),
+    ("  - id: hello\n", "  - id: 7\n", "demo.yaml: step 2: every step needs an 'id'"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), SHAPES, ids=[s[2][-30:] for s in SHAPES])
+def test_a_badly_shaped_file_is_refused_saying_where(tmp_path: Path, old: str, new: str, problem: str) -> None:
+    assert old in VALID
+    with pytest.raises(FlowError) as refused:
+        load_flow(write(tmp_path, VALID.replace(old, new, 1)), CATALOGS)
+    assert problem in str(refused.value)
+
+
+def test_a_number_as_a_choice_id_is_that_number_as_text(tmp_path: Path) -> None:
+    flow = load_flow(
+        write(tmp_path, VALID.replace("{id: one, text: menu.intake}", "{id: 15, text: menu.intake}")), CATALOGS
+    )
+    assert flow.steps["ask"].choices[0].id == "15"

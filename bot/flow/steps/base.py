@@ -110,7 +110,8 @@ class Question(StepBase):
 
 
 class Choice(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # `{id: 15}` is the choice "15": an id is a name, whatever it looks like.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
     id: str
     text: str = Field(description="catalog key of its label")
