@@ -12,7 +12,9 @@ from pydantic import ConfigDict
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from bot.flow.model import Flow
 from bot.i18n import PEOPLE_ZONE
+from bot.intake import output_of
 from bot.schedule import ReminderRules, occurrences, plan_reminders
 from storage.models import (
     Appointment,
@@ -85,6 +87,7 @@ def from_intake(
     db: DbSession,
     participant: Participant,
     intake: Intake,
+    intake_flow: Flow,
     first_day: date,
     last_day: date,
     place: NewAppointment,
@@ -95,8 +98,8 @@ def from_intake(
 
     `place` gives kind, place, address and coordinator; its times are ignored.
     """
-    days = [WEEKDAYS[d] for d in intake.answers.get("days") or []]
-    parts = intake.answers.get("day_parts") or []
+    days = [WEEKDAYS[d] for d in output_of(intake, intake_flow, "intake.days") or []]
+    parts = output_of(intake, intake_flow, "intake.day_parts") or []
     if not days or not parts:
         raise AppointmentError("days: the kennismaking names no days or day-parts")
     until = datetime.combine(last_day, time(23, 59), PEOPLE_ZONE).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")

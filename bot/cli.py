@@ -11,9 +11,10 @@ from waitress import serve as waitress_serve
 
 from bot import appointments, dispatcher, escalation_views, escalations
 from bot.channels import ConsoleChannel
-from bot.chat import ChatSession, run_chat
+from bot.chat import ChatClient, run_chat
 from bot.csv_import import import_command
-from bot.intake import INTAKE_FLOW, dutch_summary
+from bot.flow.outputs import INTAKE
+from bot.intake import dutch_summary
 from bot.logs import configure_logging
 from bot.phone import Address, InvalidPhone, to_e164
 from bot.privacy_cli import erase_command, export_command
@@ -107,9 +108,9 @@ def chat(phone: str, channel: str, url: str | None) -> None:
     upgrade(services.settings.database_url)
     if isinstance(services.channel, ConsoleChannel):
         services.channel.echo = None  # the chat prints the replies itself
-    session = ChatSession(current_app._get_current_object(), address, server_url=url)
+    chat = ChatClient(current_app._get_current_object(), address, server_url=url)
     click.echo("Type as the newcomer (/voice or /photo sends media). Ctrl-D ends.")
-    run_chat(session, read=lambda: input("> "), write=click.echo)
+    run_chat(chat, read=lambda: input("> "), write=click.echo)
 
 
 def _wait_for_embedded_jobs() -> None:
@@ -129,7 +130,7 @@ def intake(phone: str) -> None:
         found = participant and queries.intake_of(db, participant.id)
         if not found:
             raise click.ClickException(services.coordinator_texts.text("nl", "intake.not_found"))
-        flow = services.book.flows[INTAKE_FLOW]
+        flow = services.book.producer(INTAKE)
         click.echo(dutch_summary(found, participant, flow, services.catalogs, services.coordinator_texts))
 
 
@@ -272,6 +273,7 @@ def appointment_from_intake(
                 db,
                 participant,
                 intake,
+                services.book.producer(INTAKE),
                 first.date(),
                 last.date(),
                 where,

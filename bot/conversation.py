@@ -9,17 +9,15 @@ from sqlmodel import Session as DbSession
 from bot import absences, appointments, escalations, media, opt_out, relay
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
-from bot.flow.model import Input, Session
+from bot.flow.model import Input, Run
+from bot.flow.outputs import ABSENCE, INTAKE, QUESTION
 from bot.i18n import render, shown_params
-from bot.intake import INTAKE_FLOW, store_intake
+from bot.intake import store_intake
 from bot.language_detection import detect_language
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
 from storage.models import Appointment, AppointmentStatus, Message, Participant
-
-QUESTION_FLOW, QUESTION_STEP = "herinnering", "ask_question"
-
 
 FLOOD_WINDOW = timedelta(minutes=1)
 
@@ -54,8 +52,8 @@ def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcom
             or _passed_to_a_person(services, db, participant, message, now, outcome)
         )
         if not handled:
-            session, events = _advance(services, db, participant, message, now)
-            save_session(db, participant, session, now)
+            run, events = _advance(services, db, participant, message, now)
+            save_run(db, participant, run, now)
             _merge(outcome, apply_events(services, db, participant, events, now))
         if participant.consent_given_at is None:
             _forget_words(db, message)
@@ -121,12 +119,12 @@ def _passed_to_a_person(
 
 def _question_asked_at(services: Services, db: DbSession, participant: Participant, now: datetime) -> datetime | None:
     """When the dialogue last asked the question it waits for; None when nothing waits."""
-    stored = queries.flow_session_of(db, participant.id)
+    stored = queries.flow_run_of(db, participant.id)
     if stored is None or stored.flow_id not in services.book.flows:
         return None
-    session = Session.from_dict(stored.state)
-    waiting = not session.ended and now - session.updated_at <= services.book.session_timeout
-    return session.updated_at if waiting else None
+    run = Run.from_dict(stored.state)
+    waiting = not run.ended and now - run.updated_at <= services.book.session_timeout
+    return run.updated_at if waiting else None
 
 
 def expect_contact(services: Services, participant: Participant, now: datetime) -> str:
@@ -156,14 +154,14 @@ def _forget_words(db: DbSession, message: Message) -> None:
 
 def _advance(
     services: Services, db: DbSession, participant: Participant, message: Message, now: datetime
-) -> tuple[Session, list[Event]]:
+) -> tuple[Run, list[Event]]:
     answer = Input(text=message.body, button_payload=message.button_payload, media_count=message.num_media)
     facts = facts_of(db, participant, now)
-    stored = queries.flow_session_of(db, participant.id)
+    stored = queries.flow_run_of(db, participant.id)
     if stored is not None and stored.flow_id in services.book.flows:
-        session = Session.from_dict(stored.state)
-        session.facts.update(facts)  # appointments may have changed since the last message
-        return engine.resume(services.book, session, answer, now)
+        run = Run.from_dict(stored.state)
+        run.facts.update(facts)  # appointments may have changed since the last message
+        return engine.resume(services.book, run, answer, now)
     if participant.language is None:
         facts["detected_language"] = detect_language(message.body)
     return engine.begin(services.book, facts, answer, now)
@@ -180,11 +178,11 @@ def facts_of(db: DbSession, participant: Participant, now: datetime) -> dict[str
     }
 
 
-def save_session(db: DbSession, participant: Participant, session: Session, now: datetime) -> None:
-    if session.ended:
-        queries.end_flow_session(db, participant.id)
+def save_run(db: DbSession, participant: Participant, run: Run, now: datetime) -> None:
+    if run.ended:
+        queries.end_flow_run(db, participant.id)
     else:
-        queries.save_flow_session(db, participant.id, session.flow_id, session.to_dict(), now)
+        queries.save_flow_run(db, participant.id, run.flow_id, run.to_dict(), now)
 
 
 def apply_events(
@@ -231,17 +229,19 @@ def _record_signal(db: DbSession, participant: Participant, signal: Signal, now:
 def _flow_completed(
     services: Services, db: DbSession, participant: Participant, ended: FlowEnded, now: datetime, outcome: Outcome
 ) -> None:
-    if ended.flow_id == INTAKE_FLOW:
-        intake = store_intake(db, participant, services.book.flows[INTAKE_FLOW], ended.answers, now)
-        participant.name = ended.answers.get("name") or participant.name
-        participant.reminders = bool(ended.answers.get("reminders"))
+    flow, outputs = services.book.flows[ended.flow_id], ended.outputs
+    if ended.produces == INTAKE:
+        intake = store_intake(db, participant, flow, ended.answers, now)
+        participant.name = outputs.get("participant.name") or participant.name
+        participant.reminders = bool(outputs.get("participant.reminders"))
         outcome.intake_ids.append(intake.id)
-    elif ended.flow_id == absences.ABSENCE_FLOW and "appointment" in ended.facts:
+    elif ended.produces == ABSENCE and "appointment" in ended.facts:
         absence = absences.record(services, db, participant, ended, now)
         outcome.absence_ids.append(absence.id)
-    elif ended.flow_id == QUESTION_FLOW and ended.answers.get(QUESTION_STEP):
+    elif ended.produces == QUESTION and outputs.get("question.text"):
         details = {"appointment_id": ended.facts.get("appointment", {}).get("id")}
+        asked = flow.step_saving("question.text").id
         escalation, _ = escalations.open_or_join(
-            services, db, participant, "question", now, flow_id=QUESTION_FLOW, step_id=QUESTION_STEP, details=details
+            services, db, participant, "question", now, flow_id=flow.id, step_id=asked, details=details
         )
         outcome.escalation_ids.append(escalation.id)

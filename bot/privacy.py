@@ -26,7 +26,7 @@ from storage.models import (
     CachedTranslation,
     Escalation,
     EscalationEvent,
-    FlowSession,
+    FlowRun,
     Intake,
     Message,
     Participant,
@@ -129,7 +129,7 @@ def erase(services: Services, db: DbSession, participant: Participant, now: date
         appointment.notes = ""
         db.add(appointment)
     db.exec(delete(Intake).where(col(Intake.participant_id) == participant.id))
-    db.exec(delete(FlowSession).where(col(FlowSession.participant_id) == participant.id))
+    db.exec(delete(FlowRun).where(col(FlowRun.participant_id) == participant.id))
     _anonymise(participant, now)
     db.add(participant)
 

@@ -102,10 +102,10 @@ class Message(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
 
-class FlowSession(SQLModel, table=True):
-    """Where a participant is in a dialogue: the engine's serialised session."""
+class FlowRun(SQLModel, table=True):
+    """Where a participant is in a dialogue: the engine's serialised run (bot/flow/model.py)."""
 
-    __tablename__ = "flow_session"
+    __tablename__ = "flow_session"  # its name from before the model was renamed; no migration needed
 
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", unique=True)

@@ -465,7 +465,7 @@ def test_help_in_the_middle_of_the_kennismaking_passes_the_next_words_on(tmp_pat
     phones.send(SOMALI, "Hodan")  # the dialogue goes on where it was
     assert phones.last(SOMALI) != services.catalogs.text("so", "relay.closed")
     with session_scope(services.db) as db:
-        assert queries.flow_session_of(db, 1).state["answers"] == {"name": "Hodan"}
+        assert queries.flow_run_of(db, 1).state["answers"] == {"name": "Hodan"}
 
 
 def test_not_understood_twice_opens_an_escalation_but_the_question_still_waits(tmp_path: Path) -> None:

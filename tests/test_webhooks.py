@@ -9,7 +9,7 @@ from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Direction, FlowSession, Message, Participant
+from storage.models import Direction, FlowRun, Message, Participant
 from tests.conftest import PUBLIC_BASE_URL
 from tests.support.twilio import INBOUND_PATH, STATUS_PATH, inbound_form, sign
 
@@ -56,7 +56,7 @@ def test_choosing_3_welcomes_in_arabic_and_remembers_it(signed_post, services: S
         participant = db.exec(select(Participant)).one()
         assert (participant.phone, participant.channel, participant.language) == ("+31612345678", "whatsapp", "ar")
         assert participant.consent_given_at is None  # asked, not yet given
-        assert db.exec(select(FlowSession)).one().state["step_id"] == "consent"
+        assert db.exec(select(FlowRun)).one().state["step_id"] == "consent"
     assert all(m.status == "sent" for m in messages(services, Direction.OUTBOUND))
     assert all(m.processed_at is not None for m in messages(services, Direction.INBOUND))
 
