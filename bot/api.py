@@ -38,7 +38,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from bot import appointments
+from bot import appointments, privacy
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.phone import InvalidPhone, to_e164
 from bot.schedule import ReminderRules, ScheduleError, check_rule
@@ -174,6 +174,14 @@ class AppointmentChange(_Body):
 
 
 # --- response bodies ---------------------------------------------------------------------
+
+
+class ParticipantExport(BaseModel):
+    """A participant's data: participant, kennismaking, appointments, absences, messages, escalations."""
+
+    model_config = ConfigDict(extra="allow")
+
+    export_version: int
 
 
 class Created(BaseModel):
@@ -481,6 +489,38 @@ def patch_appointment(appointment_id: int) -> Response:
     changed = change_appointment(current_services(), appointment_id, _read(AppointmentChange))
     log.info("api: appointment %s changed", appointment_id)
     return _answer(changed)
+
+
+@bp.get(f"/participants/<int(max={MAX_ID}):participant_id>/export")
+@_documented(HTTP_200=ParticipantExport, HTTP_404=ErrorOut)
+def export_participant(participant_id: int) -> Response:
+    """Everything kept about a participant (the right of access); the shape is in the README"""
+    services = current_services()
+    with session_scope(services.db) as db:
+        data = privacy.export(db, _participant(db, participant_id))
+    log.info("api: participant %s exported", participant_id)
+    return _answer(ParticipantExport.model_validate(data))
+
+
+@bp.delete(f"/participants/<int(max={MAX_ID}):participant_id>")
+@_documented(HTTP_204=None, HTTP_404=ErrorOut)
+def erase_participant(participant_id: int) -> Response:
+    """Erase a participant (the right to be forgotten)
+
+    Number, name, kennismaking, words, media and translations go; counts for statistics stay.
+    """
+    services = current_services()
+    with session_scope(services.db) as db:
+        privacy.erase(services, db, _participant(db, participant_id), services.clock())
+    log.info("api: participant %s erased", participant_id)
+    return Response(status=204)
+
+
+def _participant(db: DbSession, participant_id: int) -> Participant:
+    participant = db.get(Participant, participant_id)
+    if participant is None or privacy.is_erased(participant):
+        raise Refused(404, f"no participant {participant_id}")
+    return participant
 
 
 @bp.get("/openapi.json")

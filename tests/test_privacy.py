@@ -146,3 +146,22 @@ def test_retention_blanks_old_texts_and_erases_people_long_gone(tmp_path: Path) 
     assert counts["participants_erased"] == 1  # Hodan; Selam's last work day is less than a year ago
     with session_scope(services.db) as db:
         assert db.get(Participant, 1).phone == "erased:1" and db.get(Participant, 2).phone == TIGRINYA
+
+
+def test_the_api_exports_and_erases_a_participant(tmp_path: Path) -> None:
+    app = centre(tmp_path, API_TOKEN="a-token-of-sixteen-or-more")
+    phones, client = Phones(app), app.test_client()
+    auth = {"Authorization": "Bearer a-token-of-sixteen-or-more"}
+    phones.send(SOMALI, "caawimaad")
+    exported = client.get("/api/participants/1/export", headers=auth)
+    assert exported.status_code == 200 and exported.json["participant"]["phone"] == SOMALI
+    assert "caawimaad" in [m["body"] for m in exported.json["messages"]]
+    assert client.delete("/api/participants/1", headers=auth).status_code == 204
+    assert SOMALI not in every_stored_text(app)
+    assert client.delete("/api/participants/1", headers=auth).status_code == 404  # already gone
+    assert client.get("/api/participants/1/export", headers=auth).status_code == 404
+    assert client.delete("/api/participants/2").status_code == 401
+    document = client.get("/api/openapi.json").json
+    assert {"get", "delete"} <= set(document["paths"]["/api/participants/{participant_id}/export"]) | set(
+        document["paths"]["/api/participants/{participant_id}"]
+    )
