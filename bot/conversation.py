@@ -20,6 +20,7 @@ from storage.db import session_scope
 from storage.models import Appointment, AppointmentStatus, Message, Participant
 
 FLOOD_WINDOW = timedelta(minutes=1)
+ERASE_FLOW = "wissen"
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Outcome:
     # Escalations with a notice due, and newcomers' messages to pass on to a coordinator.
     escalation_ids: list[int] = field(default_factory=list)
     relay_ids: list[int] = field(default_factory=list)
+    # Participants to erase once the goodbye has gone out.
+    erase_ids: list[int] = field(default_factory=list)
 
 
 def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcome:
@@ -48,6 +51,7 @@ def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcom
         outcome = Outcome()
         handled = (
             _stopped(services, db, participant, message, now, outcome)
+            or _asks_to_be_erased(services, db, participant, message, now, outcome)
             or _flooding(services, db, participant, now, outcome)
             or _passed_to_a_person(services, db, participant, message, now, outcome)
         )
@@ -66,7 +70,7 @@ def _stopped(
     """Stop and start come before anything else; a stopped person gets nothing until 'start'."""
     if opt_out.is_carrier_stop(message.body, message.channel):
         opt_out.stop(participant, now)  # Twilio answers these itself
-    elif participant.stopped_at is not None and opt_out.is_start(message.body, services.start_words):
+    elif participant.stopped_at is not None and opt_out.is_one_of(message.body, services.start_words):
         opt_out.start(participant)
         reply = services.catalogs.text(participant.language or "nl", "global.start.reply")
         outcome.outbound_ids.append(queries.add_outbound(db, participant, reply, now).id)
@@ -74,6 +78,20 @@ def _stopped(
         outcome.outbound_ids += relay.deliver_owed(db, now, participant_id=participant.id)
         return False
     db.add(participant)
+    return True
+
+
+def _asks_to_be_erased(
+    services: Services, db: DbSession, participant: Participant, message: Message, now: datetime, outcome: Outcome
+) -> bool:
+    """The delete word, in any language, at any moment: asked to confirm first (flows/wissen.yaml)."""
+    if not opt_out.is_one_of(message.body, services.delete_words):
+        return False
+    stored = queries.flow_run_of(db, participant.id)
+    current = Run.from_dict(stored.state) if stored and stored.flow_id in services.book.flows else None
+    run, events = engine.interrupt(services.book, current, ERASE_FLOW, facts_of(db, participant, now), now)
+    save_run(db, participant, run, now)
+    _merge(outcome, apply_events(services, db, participant, events, now))
     return True
 
 
@@ -196,6 +214,8 @@ def apply_events(
             pictures += [{"url": link} for link in event.media]
         elif isinstance(event, LanguageChosen):
             participant.language = event.language
+        elif isinstance(event, Signal) and event.name == "erase_requested":
+            outcome.erase_ids.append(participant.id)
         elif isinstance(event, Signal):
             _record_signal(db, participant, event, now)
         elif isinstance(event, Stopped):

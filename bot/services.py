@@ -38,8 +38,9 @@ class Services:
     templates: Templates
     # E-mail to coordinators who prefer it; None without SMTP_URL.
     mailer: MessageChannel | None = None
-    # Words in any language that start messages again after 'stop'.
+    # Words in any language that start messages again after 'stop', and that ask to be erased.
     start_words: frozenset[str] = frozenset()
+    delete_words: frozenset[str] = frozenset()
     # The one clock of the bot's jobs and webhooks: tests and `bot dispatch --now` set it.
     clock: Callable[[], datetime] = field(default=utcnow)
 
@@ -73,6 +74,7 @@ def build_services(settings: Settings, app: Flask) -> Services:
         templates=Templates.load(settings.whatsapp_templates, catalogs, coordinator_texts),
         mailer=SmtpMailer(settings.smtp_url, settings.smtp_from) if settings.smtp_url else None,
         start_words=opt_out.start_words(catalogs),
+        delete_words=opt_out.catalog_words(catalogs, "global.delete.words"),
     )
 
 

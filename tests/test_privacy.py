@@ -4,10 +4,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
+from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import EXTENSION
 from storage.db import session_scope
 from storage.models import Absence, Appointment, Escalation, Message, Participant
@@ -165,3 +167,23 @@ def test_the_api_exports_and_erases_a_participant(tmp_path: Path) -> None:
     assert {"get", "delete"} <= set(document["paths"]["/api/participants/{participant_id}/export"]) | set(
         document["paths"]["/api/participants/{participant_id}"]
     )
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_a_newcomer_erases_themselves_with_the_word_of_their_language(tmp_path: Path, language: str) -> None:
+    app = centre(tmp_path)
+    services, phones = app.extensions[EXTENSION], Phones(app)
+    with session_scope(services.db) as db:
+        db.get(Participant, 1).language = language
+    word = services.catalogs.text(language, "global.delete.words").split("|")[1]
+    phones.send(SOMALI, word)
+    assert phones.last(SOMALI).startswith(services.catalogs.text(language, "privacy.erase.ask"))
+    phones.send(SOMALI, "2")  # no: nothing happens
+    assert phones.last(SOMALI) == services.catalogs.text(language, "privacy.erase.kept")
+    phones.send(SOMALI, word)
+    phones.send(SOMALI, "1")  # yes
+    with session_scope(services.db) as db:
+        goodbye = db.exec(select(Message).where(Message.participant_id == 1).order_by(Message.id.desc())).first()
+        assert goodbye.status == "sent" and goodbye.body == ""  # it went out, then was erased with the rest
+        assert db.get(Participant, 1).phone == "erased:1"
+    assert SOMALI not in every_stored_text(app)

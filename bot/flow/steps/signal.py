@@ -20,7 +20,9 @@ SIGNAL_FACTS = {
 class SignalStep(StepBase):
     type: Literal["signal"]
     # What a signal may announce; the host knows how to apply each.
-    signal: Literal["consent_given", "consent_refused", "appointment_confirmed", "absence_cancel", "absence_late"]
+    signal: Literal[
+        "consent_given", "consent_refused", "appointment_confirmed", "absence_cancel", "absence_late", "erase_requested"
+    ]
     next: str
 
     def act(self, turn: "Turn") -> str | None:
