@@ -26,6 +26,7 @@ from tests.test_relay import (
     MediaHost,
     at,
     centre,
+    work_day,
 )
 
 # What Hodan wrote and what was written about her: none of it may remain after erasure.
@@ -47,17 +48,7 @@ def every_stored_text(app: Flask) -> str:
 def hodan_talks_to_her_begeleider(app: Flask, media_url: str) -> None:
     services, phones = app.extensions[EXTENSION], Phones(app)
     with session_scope(services.db) as db:
-        db.add(
-            Appointment(
-                participant_id=1,
-                coordinator_id=1,
-                kind="work",
-                starts_at=MONDAY_10 + timedelta(days=1),
-                ends_at=MONDAY_10 + timedelta(days=1, hours=3),
-                place_name="Kringloop",
-                notes="Hodan brengt haar dochter mee",
-            )
-        )
+        db.add(work_day(1, timedelta(days=1), notes="Hodan brengt haar dochter mee"))
     phones.send(SOMALI, "caawimaad")
     phones.send(BEGELEIDER, "#1 Dag Hodan, ik bel je zo")
     phones.send(SOMALI, HER_WORDS[0])
@@ -130,14 +121,7 @@ def test_retention_blanks_old_texts_and_erases_people_long_gone(tmp_path: Path) 
     phones.send(SOMALI, "caawimaad")  # Monday 30 November 2026
     phones.send(TIGRINYA, "ሓገዝ")
     with session_scope(services.db) as db:  # Selam still has work days next year
-        db.add(
-            Appointment(
-                participant_id=2,
-                kind="work",
-                starts_at=MONDAY_10 + timedelta(days=300),
-                ends_at=MONDAY_10 + timedelta(days=300, hours=3),
-            )
-        )
+        db.add(work_day(2, timedelta(days=300)))
     counts = at(services, MONDAY_10 + timedelta(days=91))
     assert counts["messages_blanked"] > 0 and counts["participants_erased"] == 0
     with session_scope(services.db) as db:
