@@ -3,7 +3,7 @@
 They take ids, read the clock themselves, and are safe to run twice.
 """
 
-from bot import conversation, dispatcher, intake, messaging, notices
+from bot import conversation, dispatcher, intake, notices, outbound
 from bot.services import current_services
 from storage.db import session_scope
 from storage.models import Intake
@@ -24,7 +24,7 @@ def handle_inbound(message_id: int) -> None:
 
 def send_message(message_id: int) -> None:
     services = current_services()
-    messaging.send_outbound(services, message_id, services.clock())
+    outbound.send(services, message_id, services.clock())
 
 
 def dispatch() -> None:

@@ -23,26 +23,10 @@ class Inbound:
     media: list[dict] = field(default_factory=list)
 
 
-# Outbound life cycle: ours (pending, retrying, submitting) until Twilio takes the
-# message, then Twilio's own. Callbacks can arrive out of order, so a status never
-# moves back to a lower rank.
-PENDING, SUBMITTING, RETRYING, FAILED = "pending", "submitting", "retrying", "failed"
+# Outbound statuses of our own until Twilio takes the message, then Twilio's own
+# (the life cycle is bot.outbound's). Unsure: Twilio may have it, look it up first.
+PENDING, SUBMITTING, RETRYING, UNSURE, FAILED = "pending", "submitting", "retrying", "unsure", "failed"
 RECEIVED = "received"
-_STATUS_RANK = {
-    PENDING: 0,
-    RETRYING: 1,
-    SUBMITTING: 2,
-    "accepted": 3,
-    "scheduled": 3,
-    "queued": 4,
-    "sending": 4,
-    "sent": 5,
-    "delivered": 6,
-    "read": 7,
-    FAILED: 8,
-    "undelivered": 8,
-    "canceled": 8,
-}
 
 
 def _insert_ignoring_conflict(session: Session, model: type[SQLModel], values: dict, key: str) -> bool:
@@ -140,37 +124,6 @@ def add_outbound(
     return message
 
 
-def claim_outbound(session: Session, message_id: int, now: datetime) -> bool:
-    """Move a sendable message to 'submitting'; only one caller ever wins."""
-    result = session.execute(
-        update(Message)
-        .where(Message.id == message_id, Message.status.in_([PENDING, RETRYING]))
-        .values(status=SUBMITTING, attempts=Message.attempts + 1, updated_at=now)
-    )
-    return result.rowcount == 1
-
-
-def apply_status(message: Message, status: str, error_code: int | None, now: datetime) -> bool:
-    """Set a newer status on a message; returns False when it would move backwards."""
-    if _STATUS_RANK.get(status, 5) < _STATUS_RANK.get(message.status, 0):
-        return False
-    message.status = status
-    if error_code is not None:
-        message.error_code = error_code
-    message.updated_at = now
-    return True
-
-
-def due_retries(session: Session, now: datetime, limit: int = 100) -> Sequence[int]:
-    statement = (
-        select(Message.id)
-        .where(Message.status == RETRYING, Message.next_attempt_at <= now)
-        .order_by(Message.next_attempt_at)
-        .limit(limit)
-    )
-    return session.exec(statement).all()
-
-
 def unprocessed_inbound(session: Session, older_than: datetime, limit: int = 100) -> Sequence[int]:
     """Inbound messages stored but never handled, e.g. after a crash or lost job."""
     statement = (
@@ -239,17 +192,6 @@ def claim_reminder(session: Session, reminder_id: int, now: datetime) -> bool:
         .values(status="claimed", claimed_at=now)
     )
     return result.rowcount == 1
-
-
-def stale_pending_outbound(session: Session, older_than: datetime, limit: int = 100) -> Sequence[int]:
-    """Outbound messages stored but never handed to a sender: their job was lost."""
-    statement = (
-        select(Message.id)
-        .where(Message.direction == Direction.OUTBOUND, Message.status == PENDING, Message.created_at <= older_than)
-        .order_by(Message.id)
-        .limit(limit)
-    )
-    return session.exec(statement).all()
 
 
 def claim_confirmation(session: Session, appointment_id: int, now: datetime) -> bool:
