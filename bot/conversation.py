@@ -1,5 +1,6 @@
 """One inbound message through the flow engine, and its events applied."""
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,10 @@ from storage.db import session_scope
 from storage.models import Appointment, AppointmentStatus, Escalation, Message, Participant
 
 QUESTION_FLOW, QUESTION_STEP = "herinnering", "ask_question"
+# Tries of one inbound message before it is given up, so one bad message never blocks the next.
+MAX_ATTEMPTS = 3
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -33,19 +38,69 @@ class Outcome:
 
 
 def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcome:
-    """Run the participant's dialogue one step and apply what it asks for."""
+    """Handle the participant's unhandled messages one at a time, oldest first, up to this one.
+
+    Two workers may get two quick messages of one person at once: whichever runs
+    first takes the older one, under a lock on the participant, so each message
+    sees the dialogue as the one before it left it.
+    """
+    outcome = Outcome()
+    while (next_id := _next_in_line(services, message_id, now)) is not None:
+        _handle_one(services, next_id, now, outcome)
+    return outcome
+
+
+def _next_in_line(services: Services, message_id: int, now: datetime) -> int | None:
+    """The participant's oldest unhandled message, its attempt counted before it is tried
+    (a message that keeps failing, or killing its worker, is given up on and the next one goes)."""
     with session_scope(services.db) as db:
+        queries.lock_participant_of(db, message_id)
+        while True:
+            message = queries.oldest_unhandled_before(db, message_id)
+            if message is None or message.attempts < MAX_ATTEMPTS:
+                break
+            _give_up(db, message, now)
+        if message is None:
+            return None
+        message.attempts += 1
+        db.add(message)
+        return message.id
+
+
+def _handle_one(services: Services, message_id: int, now: datetime, outcome: Outcome) -> None:
+    with session_scope(services.db) as db:
+        queries.lock_participant_of(db, message_id)
         message = queries.claim_inbound(db, message_id, now)
         if message is None:
-            return Outcome()
+            return  # another worker handled it meanwhile
         participant = db.get(Participant, message.participant_id)
         participant.stopped_at = None  # writing again undoes 'stop'
         session, events = _advance(services, db, participant, message, now)
         save_session(db, participant, session, now)
-        outcome = apply_events(services, db, participant, events, now)
+        done = apply_events(services, db, participant, events, now)
         if participant.consent_given_at is None:
             _forget_words(db, message)
-        return outcome
+    for name in vars(outcome):
+        getattr(outcome, name).extend(getattr(done, name))
+
+
+def _give_up(db: DbSession, message: Message, now: datetime) -> None:
+    """A message whose handling failed MAX_ATTEMPTS times: recorded for a person, not retried."""
+    message.processed_at, message.status, message.updated_at = now, queries.FAILED, now
+    participant = db.get(Participant, message.participant_id)
+    if participant.consent_given_at is None:
+        _forget_words(db, message)
+    db.add(message)
+    db.add(
+        Escalation(
+            participant_id=participant.id,
+            reason="handling_failed",
+            flow_id="conversation",
+            details={"message_id": message.id},
+            created_at=now,
+        )
+    )
+    log.error("inbound message %s failed %d times; given up, later messages go on", message.id, message.attempts)
 
 
 def _forget_words(db: DbSession, message: Message) -> None:

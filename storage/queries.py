@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
@@ -101,6 +101,34 @@ def claim_inbound(session: Session, message_id: int, now: datetime) -> Message |
         .values(processed_at=now, updated_at=now)
     )
     return session.get(Message, message_id) if result.rowcount == 1 else None
+
+
+def lock_participant_of(session: Session, message_id: int) -> None:
+    """Hold the message's participant until commit: their messages are handled one at a time.
+
+    PostgreSQL locks the participant's row. SQLite has one writer at a time; BEGIN
+    IMMEDIATE takes that lock before the first read, not at the first write.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+        return
+    participant_id = select(Message.participant_id).where(Message.id == message_id).scalar_subquery()
+    session.execute(select(Participant.id).where(Participant.id == participant_id).with_for_update())
+
+
+def oldest_unhandled_before(session: Session, message_id: int) -> Message | None:
+    """The oldest unhandled inbound message of this message's participant, while this one is unhandled."""
+    message = session.get(Message, message_id)
+    if message is None or message.processed_at is not None:
+        return None
+    statement = (
+        select(Message)
+        .where(Message.participant_id == message.participant_id, Message.direction == Direction.INBOUND)
+        .where(Message.processed_at.is_(None), Message.id <= message_id)
+        .order_by(Message.id)
+        .limit(1)
+    )
+    return session.exec(statement).first()
 
 
 def add_outbound(
