@@ -222,6 +222,17 @@ def claim_reminder(session: Session, reminder_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+def later_reminder_due(session: Session, reminder: Reminder, now: datetime) -> bool:
+    """Another reminder of the same appointment, due after this one and by now (taken or not)."""
+    statement = select(Reminder.id).where(
+        Reminder.appointment_id == reminder.appointment_id,
+        Reminder.due_at > reminder.due_at,
+        Reminder.due_at <= now,
+        Reminder.status != "cancelled",
+    )
+    return session.exec(statement.limit(1)).first() is not None
+
+
 def claim_confirmation(session: Session, appointment_id: int, now: datetime) -> bool:
     """Mark an appointment's confirmation as sent; only one dispatcher ever wins it."""
     result = session.execute(
