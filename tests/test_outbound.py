@@ -3,13 +3,20 @@
 Counted at a Twilio-compatible HTTP server: each message reaches Twilio once.
 """
 
+import os
+import signal
+import subprocess
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from bot import dispatcher, messaging, outbound
+from bot import dispatcher, jobs, messaging, outbound
+from bot.config import ROOT
+from bot.queue import QUEUE_NAME
 from bot.services import EXTENSION, Services
 from storage import queries
 from storage.db import session_scope
@@ -17,9 +24,11 @@ from storage.types import utcnow
 from tests.conftest import PUBLIC_BASE_URL, make_app
 from tests.support.fake_twilio import LATE, FakeTwilio
 from tests.support.http import serving
+from tests.support.services import REDIS_URL
 from tests.support.twilio import STATUS_PATH, TWILIO_SETTINGS, sign
 from tests.test_messaging import outbound as stored_outbound
 from tests.test_messaging import stored
+from tests.test_rq import RQ, redis, run_dispatch, run_worker, worker_env  # noqa: F401 (fixtures)
 
 CLIENT_TIMEOUT = 0.5
 
@@ -102,3 +111,44 @@ def test_a_status_callback_names_a_message_whose_sid_was_never_stored(app: Flask
     assert (message.status, message.twilio_sid) == ("delivered", twilio.messages[0]["sid"])
     assert dispatcher.tick(services, now + outbound.SUBMIT_TIMEOUT)["stuck"] == 0
     assert len(twilio.sent) == 1
+
+
+def test_a_worker_killed_while_twilio_is_slow_leaves_nothing_unsent_or_doubled(
+    tmp_path: Path,
+    redis,  # noqa: F811
+    worker_env: dict[str, str],  # noqa: F811
+) -> None:
+    """A real RQ worker, SIGKILLed (with its job process) while Twilio holds the request; the sweep
+    after SUBMIT_TIMEOUT looks the message up and finds it sent, so it is not sent again."""
+    twilio = FakeTwilio(script=[LATE], late_seconds=20)
+    with serving(twilio) as base_url:
+        env = {**worker_env, **TWILIO_SETTINGS, "TWILIO_API_BASE_URL": base_url}
+        app = make_app(tmp_path, **TWILIO_SETTINGS, TWILIO_API_BASE_URL=base_url, REDIS_URL=REDIS_URL)
+        services = app.extensions[EXTENSION]
+        message_id = stored_outbound(services)
+        services.queue.enqueue(jobs.send_message, message_id)
+        worker = subprocess.Popen(
+            [RQ, "worker", "--url", REDIS_URL, QUEUE_NAME],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,  # its own process group: the job process dies with it
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not twilio.requests and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert twilio.requests, "the worker never called Twilio"
+        finally:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+        assert stored(services, message_id).status == queries.SUBMITTING
+
+        later = datetime.now(UTC) + outbound.SUBMIT_TIMEOUT
+        assert "stuck: 1" in run_dispatch(env, later.isoformat())
+        run_worker(env)
+        message = stored(services, message_id)
+        assert len(twilio.sent) == 1
+        assert (message.status, message.twilio_sid) == ("queued", twilio.messages[0]["sid"])
+        services.db.dispose()
