@@ -37,9 +37,11 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     counts = {
         "confirmations": len(confirmations),
         "reminders": len(reminder_messages),
-        **{kind: len(ids) for kind, ids in to_send.items()},
+        "retries": len(to_send["retries"]),
+        "unsent": len(to_send["unsent"]),
         "stale_inbound": len(stale),
         "translations": len(untranslated),
+        "stuck": len(to_send["stuck"]),
     }
     if any(counts.values()):
         log.info("dispatch: %s", counts)
