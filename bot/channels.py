@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Protocol, TextIO
 
 import requests
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from urllib3.exceptions import NewConnectionError
@@ -116,11 +116,16 @@ class TwilioChannel:
         and match the text (a template's text is Twilio's own, so the time must do)."""
         to = outgoing.to
         try:
-            listed = self.client.messages.list(
-                to=to.twilio, from_=self._sender(to.channel), date_sent_after=attempted_at.date(), limit=50
+            # One page (the newest 50) is enough: the attempt was minutes ago.
+            listed = list(
+                self.client.messages.page(
+                    to=to.twilio, from_=self._sender(to.channel), date_sent_after=attempted_at.date(), page_size=50
+                )
             )
         except TwilioRestException as error:
             raise SendError("twilio refused the lookup", error.code, ambiguous=True) from error
+        except TwilioException as error:  # an answer that is not a page of messages
+            raise SendError(f"lookup: {error}", ambiguous=True) from error
         except requests.RequestException as error:
             raise SendError(f"network during lookup: {type(error).__name__}", ambiguous=True) from error
         for message in listed:

@@ -1,5 +1,6 @@
 """Outbound sends through the twilio library to Prism running Twilio's OpenAPI spec."""
 
+import contextlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -56,7 +57,9 @@ def test_prism_accepts_the_lookup_before_a_resend(twilio_app: Flask) -> None:
     """An unsure message is looked up by To, From and DateSent: the request has the shape Twilio's spec wants."""
     channel: TwilioChannel = twilio_app.extensions[EXTENSION].channel
     attempted_at = datetime(2026, 11, 29, 4, 30, tzinfo=UTC)
-    channel.find(Outgoing(Address("+31612345678", Channel.WHATSAPP), "hallo"), attempted_at)
+    # Prism makes up the page from the schema, where `messages` is optional: only the request is checked.
+    with contextlib.suppress(SendError):
+        channel.find(Outgoing(Address("+31612345678", Channel.WHATSAPP), "hallo"), attempted_at)
     request = channel.client.http_client._test_only_last_request
     assert request.method == "GET" and request.url.endswith(f"/Accounts/{SID}/Messages.json")
     assert request.params == {
