@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from waitress import serve as waitress_serve
 
-from bot import appointments, dispatcher
+from bot import appointments, dispatcher, escalation_views, escalations
 from bot.channels import ConsoleChannel
 from bot.chat import ChatSession, run_chat
 from bot.csv_import import import_command
@@ -21,7 +21,7 @@ from bot.services import EXTENSION, Services
 from storage import queries
 from storage.db import session_scope
 from storage.migrate import upgrade
-from storage.models import AppointmentKind, Channel, Coordinator, Participant
+from storage.models import AppointmentKind, Channel, Coordinator, Escalation, Participant
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -136,15 +136,16 @@ def coordinator() -> None:
 @coordinator.command("add")
 @click.option("--name", required=True)
 @click.option("--phone", help="Where notices go, e.g. +31600000001.")
-@click.option("--channel", type=click.Choice(["whatsapp", "sms"]), default="whatsapp", show_default=True)
+@click.option("--channel", type=click.Choice(["whatsapp", "sms", "email"]), default="whatsapp", show_default=True)
 @click.option("--email")
+@click.option("--on-duty", is_flag=True, help="Gets escalations of newcomers without a coordinator of their own.")
 @with_appcontext
-def coordinator_add(name: str, phone: str | None, channel: str, email: str | None) -> None:
+def coordinator_add(name: str, phone: str | None, channel: str, email: str | None, on_duty: bool) -> None:
     """Add a coordinator and print their id."""
     services = _services()
     number = _phone_option(phone, "--phone") if phone else None
     with session_scope(services.db) as db:
-        added = Coordinator(name=name, phone=number, channel=channel, email=email, created_at=utcnow())
+        added = Coordinator(name=name, phone=number, channel=channel, email=email, on_duty=on_duty, created_at=utcnow())
         db.add(added)
         db.flush()
         # Only the id on standard output, so scripts can take it: ID=$(flask --app app bot coordinator add ...)
@@ -278,3 +279,29 @@ def appointment_from_intake(
         click.echo(
             services.coordinator_texts.text("nl", "cli.appointments_added", {"count": str(len(made)), "ids": ids})
         )
+
+
+@bot.command("escalations")
+@click.option("--all", "show_all", is_flag=True, help="Resolved ones too.")
+@with_appcontext
+def escalations_list(show_all: bool) -> None:
+    """Escalations, most urgent and oldest first: reference, status, who, reasons."""
+    services = _services()
+    with session_scope(services.db) as db:
+        for escalation in escalations.listed(db, show_all):
+            click.echo(escalation_views.summary_line(services, db, escalation))
+
+
+@bot.command("escalation")
+@click.argument("ref", type=int)
+@with_appcontext
+def escalation_show(ref: int) -> None:
+    """One escalation and its history: who did what, and when."""
+    services = _services()
+    with session_scope(services.db) as db:
+        escalation = db.get(Escalation, ref)
+        if escalation is None:
+            raise click.ClickException(services.coordinator_texts.text("nl", "relay.unknown", {"ref": str(ref)}))
+        click.echo(escalation_views.summary_line(services, db, escalation))
+        for line in escalation_views.history_lines(services, db, escalation):
+            click.echo(line)

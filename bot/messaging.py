@@ -13,13 +13,14 @@ from datetime import datetime, timedelta
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from bot import escalations
 from bot.channels import Outgoing
 from bot.i18n import SOURCE_LANGUAGE
 from bot.phone import Address
 from bot.services import Services
 from bot.sms import short_text_key
 from storage import queries
-from storage.models import Channel, Coordinator, Escalation, Message, Participant
+from storage.models import EMAIL, Channel, Coordinator, Message, Participant
 
 log = logging.getLogger(__name__)
 
@@ -27,20 +28,25 @@ SERVICE_WINDOW = timedelta(hours=24)
 
 
 def route(services: Services, db: DbSession, message: Message, now: datetime) -> tuple[Outgoing, str]:
-    """How a message goes out now: free text, the approved template, or SMS; and that route's name."""
+    """How a message goes out now: e-mail, free text, the approved template, or SMS; and that route's name."""
     participant = db.get(Participant, message.participant_id) if message.participant_id else None
     recipient = participant or db.get(Coordinator, message.coordinator_id)
-    channel = Channel(message.channel)
-    if channel == Channel.WHATSAPP and participant and message.template and not _in_window(participant, now):
-        picked = services.templates.pick(message.template, participant.language)
-        if picked:
-            template, language, sid = picked
-            variables = template.content_variables(message.template_params or {})
-            return Outgoing(Address(recipient.phone, channel), message.body, sid, variables), f"template:{language}"
-        if services.settings.twilio_sms_from:
-            body = sms_body(services, message, participant.language)
-            return Outgoing(Address(recipient.phone, Channel.SMS), body), str(Channel.SMS)
+    # Coordinators read Dutch: their templates and SMS forms are the Dutch ones.
+    language = participant.language if participant else SOURCE_LANGUAGE
     media = tuple(item["url"] for item in message.media if item.get("url"))
+    if message.channel == EMAIL:
+        return Outgoing(Address(recipient.email or "", EMAIL), message.body, media_urls=media), EMAIL
+    channel = Channel(message.channel)
+    if channel == Channel.WHATSAPP and message.template and not _in_window(recipient, now):
+        picked = services.templates.pick(message.template, language)
+        if picked:
+            template, picked_language, sid = picked
+            variables = template.content_variables(message.template_params or {})
+            outgoing = Outgoing(Address(recipient.phone, channel), message.body, sid, variables)
+            return outgoing, f"template:{picked_language}"
+        if services.settings.twilio_sms_from:
+            body = sms_body(services, message, language)
+            return Outgoing(Address(recipient.phone, Channel.SMS), body), str(Channel.SMS)
     return Outgoing(Address(recipient.phone, channel), message.body, media_urls=media), str(channel)
 
 
@@ -52,8 +58,8 @@ def sms_body(services: Services, message: Message, language: str | None) -> str:
     return message.body
 
 
-def _in_window(participant: Participant, now: datetime) -> bool:
-    return participant.last_inbound_at is not None and now - participant.last_inbound_at < SERVICE_WINDOW
+def _in_window(recipient: Participant | Coordinator, now: datetime) -> bool:
+    return recipient.last_inbound_at is not None and now - recipient.last_inbound_at < SERVICE_WINDOW
 
 
 def fall_back(services: Services, db: DbSession, failed: Message, now: datetime) -> Message | None:
@@ -84,18 +90,11 @@ def fall_back(services: Services, db: DbSession, failed: Message, now: datetime)
     return copy
 
 
-def open_failure_record(db: DbSession, message: Message, now: datetime) -> None:
-    """A message that could not reach the newcomer by any route: a coordinator must know."""
+def open_failure_record(services: Services, db: DbSession, message: Message, now: datetime) -> None:
+    """A message that could not reach the newcomer by any route: the coordinator on duty must know."""
     if message.participant_id is None:
         log.error("message %s to a coordinator failed for good (code %s)", message.id, message.error_code)
         return
     details = {"message_id": message.id, "error_code": message.error_code, "route": message.route}
-    db.add(
-        Escalation(
-            participant_id=message.participant_id,
-            reason="send_failed",
-            flow_id="messaging",
-            details=details,
-            created_at=now,
-        )
-    )
+    participant = db.get(Participant, message.participant_id)
+    escalations.open_or_join(services, db, participant, "send_failed", now, flow_id="messaging", details=details)

@@ -22,7 +22,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from bot import messaging
-from bot.channels import Outgoing, SendError, Sent
+from bot.channels import MessageChannel, Outgoing, SendError, Sent
 from bot.services import Services
 from storage.db import session_scope
 from storage.models import Direction, Message
@@ -67,7 +67,8 @@ def send(services: Services, message_id: int, now: datetime) -> None:
         message.channel = outgoing.to.channel
         db.add(message)
     try:
-        sent = _already_there(services, outgoing, last_attempt_at) or services.channel.send(
+        sender = services.sender_for(outgoing.to.channel)
+        sent = _already_there(sender, outgoing, last_attempt_at) or sender.send(
             outgoing, status_callback_url(services, message_id)
         )
     except SendError as error:
@@ -103,10 +104,10 @@ def claim(db: DbSession, message_id: int, now: datetime) -> tuple[Message, datet
     return message, (last_attempt_at if seen_status == UNSURE else None)
 
 
-def _already_there(services: Services, outgoing: Outgoing, last_attempt_at: datetime | None) -> Sent | None:
+def _already_there(sender: MessageChannel, outgoing: Outgoing, last_attempt_at: datetime | None) -> Sent | None:
     if last_attempt_at is None:
         return None
-    found = services.channel.find(outgoing, last_attempt_at)
+    found = sender.find(outgoing, last_attempt_at)
     if found is not None:
         log.info("an earlier attempt reached Twilio (%s); not sent again", found.sid)
     return found
@@ -129,7 +130,7 @@ def _record_failure(services: Services, message_id: int, error: SendError, now: 
         else:
             message.status = FAILED
             message.next_attempt_at = None
-            messaging.open_failure_record(db, message, now)
+            messaging.open_failure_record(services, db, message, now)
         db.add(message)
     log.warning("message %s not sent (%s, code %s): %s", message_id, error, error.code, message.status)
 

@@ -15,6 +15,7 @@ SAMPLE = {
     "place": "Buurthuis De Linde",
     "address": "Lindelaan 1, Doetinchem",
     "route": "https://www.google.com/maps/dir/?api=1&destination=Lindelaan+1%2C+Doetinchem",
+    "name": "Anna",
 }
 
 
