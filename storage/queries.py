@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import func, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, select
 
@@ -27,6 +27,8 @@ class Inbound:
 # (the life cycle is bot.outbound's). Unsure: Twilio may have it, look it up first.
 PENDING, SUBMITTING, RETRYING, UNSURE, FAILED = "pending", "submitting", "retrying", "unsure", "failed"
 RECEIVED = "received"
+# The advisory-lock class of "handling this participant's messages" (PostgreSQL).
+_HANDLING_LOCK = 1
 
 
 def _insert_ignoring_conflict(session: Session, model: type[SQLModel], values: dict, key: str) -> bool:
@@ -116,14 +118,15 @@ def claim_inbound(session: Session, message_id: int, now: datetime) -> Message |
 def lock_participant_of(session: Session, message_id: int) -> None:
     """Hold the message's participant until commit: their messages are handled one at a time.
 
-    PostgreSQL locks the participant's row. SQLite has one writer at a time; BEGIN
-    IMMEDIATE takes that lock before the first read, not at the first write.
+    PostgreSQL: a transaction-level advisory lock on the participant, not a row lock, so
+    the webhook can still store their next message meanwhile. SQLite has one writer at a
+    time; BEGIN IMMEDIATE takes that lock before the first read, not at the first write.
     """
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("BEGIN IMMEDIATE"))
         return
     participant_id = select(Message.participant_id).where(Message.id == message_id).scalar_subquery()
-    session.execute(select(Participant.id).where(Participant.id == participant_id).with_for_update())
+    session.execute(select(func.pg_advisory_xact_lock(_HANDLING_LOCK, participant_id)))
 
 
 def oldest_unhandled_before(session: Session, message_id: int) -> Message | None:
