@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session as DbSession
 
-from bot import absences, appointments, escalations, media, relay
+from bot import absences, appointments, escalations, media, opt_out, relay
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
 from bot.flow.model import Input, Session
@@ -76,9 +76,11 @@ def _handle_one(services: Services, message_id: int, now: datetime) -> Outcome:
         if message is None:
             return Outcome()  # another worker handled it meanwhile
         participant = db.get(Participant, message.participant_id)
-        participant.stopped_at = None  # writing again undoes 'stop'
-        outcome = Outcome(outbound_ids=relay.deliver_owed(db, now, participant_id=participant.id))
-        if not _passed_to_a_person(services, db, participant, message, now, outcome):
+        outcome = Outcome()
+        handled = _stopped(services, db, participant, message, now, outcome) or _passed_to_a_person(
+            services, db, participant, message, now, outcome
+        )
+        if not handled:
             session, events = _advance(services, db, participant, message, now)
             save_session(db, participant, session, now)
             _merge(outcome, apply_events(services, db, participant, events, now))
@@ -98,6 +100,23 @@ def _give_up(services: Services, db: DbSession, message: Message, now: datetime)
     details = {"message_id": message.id}
     escalations.open_or_join(services, db, participant, "handling_failed", now, flow_id="conversation", details=details)
     log.error("inbound message %s failed %d times; given up, later messages go on", message.id, message.attempts)
+
+
+def _stopped(
+    services: Services, db: DbSession, participant: Participant, message: Message, now: datetime, outcome: Outcome
+) -> bool:
+    """Stop and start come before anything else; a stopped person gets nothing until 'start'."""
+    if opt_out.is_carrier_stop(message.body, message.channel):
+        opt_out.stop(participant, now)  # Twilio answers these itself
+    elif participant.stopped_at is not None and opt_out.is_start(message.body, services.start_words):
+        opt_out.start(participant)
+        reply = services.catalogs.text(participant.language or "nl", "global.start.reply")
+        outcome.outbound_ids.append(queries.add_outbound(db, participant, reply, now).id)
+    elif participant.stopped_at is None:
+        outcome.outbound_ids += relay.deliver_owed(db, now, participant_id=participant.id)
+        return False
+    db.add(participant)
+    return True
 
 
 def _passed_to_a_person(
