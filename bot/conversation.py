@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session as DbSession
@@ -24,6 +24,9 @@ QUESTION_FLOW, QUESTION_STEP = "herinnering", "ask_question"
 MAX_ATTEMPTS = 3
 
 log = logging.getLogger(__name__)
+
+
+FLOOD_WINDOW = timedelta(minutes=1)
 
 
 @dataclass
@@ -77,8 +80,10 @@ def _handle_one(services: Services, message_id: int, now: datetime) -> Outcome:
             return Outcome()  # another worker handled it meanwhile
         participant = db.get(Participant, message.participant_id)
         outcome = Outcome()
-        handled = _stopped(services, db, participant, message, now, outcome) or _passed_to_a_person(
-            services, db, participant, message, now, outcome
+        handled = (
+            _stopped(services, db, participant, message, now, outcome)
+            or _flooding(services, db, participant, now, outcome)
+            or _passed_to_a_person(services, db, participant, message, now, outcome)
         )
         if not handled:
             session, events = _advance(services, db, participant, message, now)
@@ -116,6 +121,18 @@ def _stopped(
         outcome.outbound_ids += relay.deliver_owed(db, now, participant_id=participant.id)
         return False
     db.add(participant)
+    return True
+
+
+def _flooding(services: Services, db: DbSession, participant: Participant, now: datetime, outcome: Outcome) -> bool:
+    """Very many messages a minute: kept, not answered, so one number cannot hold up the rest."""
+    count = queries.inbound_count_since(db, participant.id, now - FLOOD_WINDOW)
+    limit = services.settings.flood_per_minute
+    if count <= limit:
+        return False
+    if count == limit + 1:  # one notice, then silence until it calms down
+        notice = services.catalogs.text(participant.language or "nl", "flood.notice")
+        outcome.outbound_ids.append(queries.add_outbound(db, participant, notice, now).id)
     return True
 
 

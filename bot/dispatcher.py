@@ -7,7 +7,7 @@ next tick finds it again.
 import logging
 from datetime import datetime, timedelta
 
-from bot import escalations, jobs, outbound, reminders
+from bot import escalations, jobs, outbound, privacy, reminders
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -30,6 +30,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         renotified = escalations.schedule_renotifications(services, db, now)
     with session_scope(services.db) as db:
         notices = escalations.due_notices(db, now)
+    retention = privacy.apply_retention(services, now)
     confirmations = reminders.confirm_first_appointments(services, now)
     reminder_messages = reminders.dispatch_due(services, now)
     for message_id in [*(m for ids in to_send.values() for m in ids), *confirmations, *reminder_messages]:
@@ -52,6 +53,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         "escalation_notices": len(notices),
         "renotified": renotified,
         "unrelayed": len(unrelayed),
+        **retention,
         "stuck": len(to_send["stuck"]),
     }
     if any(counts.values()):

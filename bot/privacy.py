@@ -6,17 +6,20 @@ name, the kennismaking, every message's words and media, translations of them (t
 cache too), relayed texts, and the notices to coordinators that named them.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, or_
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session as DbSession
 from sqlmodel import col, delete, select
 
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import Services
 from bot.translator import LANGUAGE_CODES
+from storage import queries
+from storage.db import session_scope
 from storage.models import (
     Absence,
     Appointment,
@@ -174,3 +177,50 @@ def _delete_media(services: Services, items: list[dict]) -> None:
     for item in items:
         if item.get("stored"):
             (Path(services.settings.media_dir) / Path(item["stored"]).name).unlink(missing_ok=True)
+
+
+# --- keeping no longer than needed -----------------------------------------------------------------
+
+RETENTION_CHORE, RETENTION_EVERY = "retention", timedelta(hours=1)
+
+
+def apply_retention(services: Services, now: datetime) -> dict[str, int]:
+    """Blank old message texts and erase people long gone; once an hour, by one dispatcher."""
+    with session_scope(services.db) as db:
+        if not queries.claim_chore(db, RETENTION_CHORE, now, RETENTION_EVERY):
+            return {}
+    with session_scope(services.db) as db:
+        blanked = _blank_old_messages(services, db, now - services.settings.retention_messages)
+    with session_scope(services.db) as db:
+        cutoff = now - relativedelta(months=services.settings.retention_participant_months)
+        gone = _inactive_since(db, cutoff)
+        for participant in gone:
+            erase(services, db, participant, now)
+    return {"messages_blanked": blanked, "participants_erased": len(gone)}
+
+
+def _blank_old_messages(services: Services, db: DbSession, before: datetime) -> int:
+    statement = (
+        select(Message)
+        .where(col(Message.created_at) < before)
+        .where(or_(Message.body != "", col(Message.translation).is_not(None), cast(Message.media, String) != "[]"))
+    )
+    old = db.exec(statement).all()
+    for message in old:
+        _delete_media(services, message.media)
+        message.body, message.media, message.translation, message.template_params = "", [], None, None
+        db.add(message)
+    db.exec(delete(CachedTranslation).where(col(CachedTranslation.created_at) < before))
+    return len(old)
+
+
+def _inactive_since(db: DbSession, cutoff: datetime) -> list[Participant]:
+    """Not erased, nothing written since `cutoff`, and no appointment after it."""
+    recent = select(Appointment.participant_id).where(col(Appointment.ends_at) >= cutoff)
+    statement = (
+        select(Participant)
+        .where(~col(Participant.phone).startswith("erased:"))
+        .where(func.coalesce(Participant.last_inbound_at, Participant.created_at) < cutoff)
+        .where(col(Participant.id).not_in(recent))
+    )
+    return list(db.exec(statement).all())

@@ -276,3 +276,12 @@ class Absence(SQLModel, table=True):
     minutes_late: int | None = Field(default=None)
     too_late: bool = Field(default=False)
     reported_at: datetime = Field(sa_column=_utc_column(False))
+
+
+class Maintenance(SQLModel, table=True):
+    """When a periodic chore (e.g. retention) last ran: one dispatcher of many does it."""
+
+    __tablename__ = "maintenance"
+
+    name: str = Field(primary_key=True, max_length=40)
+    last_run_at: datetime = Field(sa_column=_utc_column(False))

@@ -1,5 +1,6 @@
 """Stop in every language and Twilio's SMS keywords: nothing more is sent until a start word."""
 
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -8,9 +9,9 @@ from sqlmodel import select
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import EXTENSION
 from storage.db import session_scope
-from storage.models import Participant
+from storage.models import Message, Participant
 from tests.support.phones import Phones
-from tests.test_relay import BEGELEIDER, SOMALI, centre
+from tests.test_relay import BEGELEIDER, MONDAY_10, SOMALI, TIGRINYA, centre
 
 
 def first_word(services, language: str, key: str) -> str:
@@ -57,3 +58,20 @@ def test_a_coordinator_cannot_write_to_someone_who_said_stop(tmp_path: Path) -> 
     assert phones.last(BEGELEIDER) == services.coordinator_texts.text(
         "nl", "relay.stopped", {"ref": "1", "who": "Hodan"}
     )
+
+
+def test_a_flood_from_one_number_is_kept_but_answered_once_and_others_go_on(tmp_path: Path) -> None:
+    app = centre(tmp_path, FLOOD_PER_MINUTE="5")
+    services, phones = app.extensions[EXTENSION], Phones(app)
+    for n in range(12):
+        phones.send(SOMALI, f"menu {n}")
+    replies = [m.body for m in phones.received(SOMALI)]
+    assert len(replies) == 6 and replies[-1] == services.catalogs.text("so", "flood.notice")
+    phones.send(TIGRINYA, "menu")  # someone else, the same minute
+    assert phones.last(TIGRINYA).startswith(services.catalogs.text("ti", "menu.ask"))
+    with session_scope(services.db) as db:  # all twelve are kept
+        inbound = db.exec(select(Message).where(Message.participant_id == 1, Message.direction == "in")).all()
+        assert len(inbound) == 12
+    services.clock = lambda: (MONDAY_10 + timedelta(minutes=2)).astimezone(UTC)
+    phones.send(SOMALI, "menu")  # calm again
+    assert phones.last(SOMALI).startswith(services.catalogs.text("so", "menu.ask"))

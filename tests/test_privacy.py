@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import inspect, text
+from sqlmodel import select
 
 from bot.services import EXTENSION
 from storage.db import session_scope
@@ -21,6 +22,7 @@ from tests.test_relay import (
     SOMALI,
     TIGRINYA,
     MediaHost,
+    at,
     centre,
 )
 
@@ -118,3 +120,29 @@ def test_export_gives_everything_kept_about_one_participant(tmp_path: Path) -> N
     assert data["appointments"][0]["notes"] == "Hodan brengt haar dochter mee"
     assert str(TIGRINYA) not in result.output
     assert datetime.fromisoformat(data["participant"]["consent_given_at"]) < MONDAY_10.astimezone(UTC)
+
+
+def test_retention_blanks_old_texts_and_erases_people_long_gone(tmp_path: Path) -> None:
+    app = centre(tmp_path)
+    services, phones = app.extensions[EXTENSION], Phones(app)
+    phones.send(SOMALI, "caawimaad")  # Monday 30 November 2026
+    phones.send(TIGRINYA, "ሓገዝ")
+    with session_scope(services.db) as db:  # Selam still has work days next year
+        db.add(
+            Appointment(
+                participant_id=2,
+                kind="work",
+                starts_at=MONDAY_10 + timedelta(days=300),
+                ends_at=MONDAY_10 + timedelta(days=300, hours=3),
+            )
+        )
+    counts = at(services, MONDAY_10 + timedelta(days=91))
+    assert counts["messages_blanked"] > 0 and counts["participants_erased"] == 0
+    with session_scope(services.db) as db:
+        old = db.exec(select(Message).where(Message.created_at < MONDAY_10 + timedelta(days=1))).all()
+        assert len(old) > 4 and {m.body for m in old} == {""}
+    assert "messages_blanked" not in at(services, MONDAY_10 + timedelta(days=91, minutes=30))  # once an hour
+    counts = at(services, MONDAY_10 + timedelta(days=366))
+    assert counts["participants_erased"] == 1  # Hodan; Selam's last work day is less than a year ago
+    with session_scope(services.db) as db:
+        assert db.get(Participant, 1).phone == "erased:1" and db.get(Participant, 2).phone == TIGRINYA
