@@ -61,7 +61,7 @@ def test_a_send_answered_after_the_timeout_is_looked_up_not_sent_again(services:
     assert [r["query"]["To"] for r in twilio.requests if r["method"] == "GET"] == ["whatsapp:+31612345678"]
 
 
-def test_a_lookup_that_finds_nothing_sends_once(services: Services, twilio) -> None:
+def test_a_refused_send_is_retried_without_a_lookup(services: Services, twilio) -> None:
     twilio.script = [503]  # refused outright: certainly not taken, retried without a lookup
     message_id, now = stored_outbound(services), utcnow()
     outbound.send(services, message_id, now)
