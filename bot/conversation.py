@@ -1,5 +1,6 @@
 """One inbound message through the flow engine, and its events applied."""
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,12 @@ from bot.services import Services
 from storage import queries
 from storage.db import session_scope
 from storage.models import Appointment, AppointmentStatus, Message, Participant
+
+# Tries of one inbound message before it is given up, so one bad message never blocks the next.
+MAX_ATTEMPTS = 3
+
+log = logging.getLogger(__name__)
+
 
 FLOOD_WINDOW = timedelta(minutes=1)
 ERASE_FLOW = "wissen"
@@ -38,15 +45,42 @@ class Outcome:
 
 
 def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcome:
-    """Run the participant's dialogue one step and apply what it asks for.
+    """Handle the participant's unhandled messages one at a time, oldest first, up to this one.
 
-    While a person is talking with them (an open escalation), their words go to that
-    person instead; see bot/relay.py.
+    Two workers may get two quick messages of one person at once: whichever runs
+    first takes the older one, under a lock on the participant, so each message
+    sees the dialogue as the one before it left it. While a person is talking with
+    them (an open escalation), their words go to that person instead; see bot/relay.py.
     """
+    outcome = Outcome()
+    while (next_id := _next_in_line(services, message_id, now)) is not None:
+        _merge(outcome, _handle_one(services, next_id, now))
+    return outcome
+
+
+def _next_in_line(services: Services, message_id: int, now: datetime) -> int | None:
+    """The participant's oldest unhandled message, its attempt counted before it is tried
+    (a message that keeps failing, or killing its worker, is given up on and the next one goes)."""
     with session_scope(services.db) as db:
+        queries.lock_participant_of(db, message_id)
+        while True:
+            message = queries.oldest_unhandled_before(db, message_id)
+            if message is None or message.attempts < MAX_ATTEMPTS:
+                break
+            _give_up(services, db, message, now)
+        if message is None:
+            return None
+        message.attempts += 1
+        db.add(message)
+        return message.id
+
+
+def _handle_one(services: Services, message_id: int, now: datetime) -> Outcome:
+    with session_scope(services.db) as db:
+        queries.lock_participant_of(db, message_id)
         message = queries.claim_inbound(db, message_id, now)
         if message is None:
-            return Outcome()
+            return Outcome()  # another worker handled it meanwhile
         participant = db.get(Participant, message.participant_id)
         outcome = Outcome()
         handled = (
@@ -62,6 +96,19 @@ def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcom
         if participant.consent_given_at is None:
             _forget_words(db, message)
         return outcome
+
+
+def _give_up(services: Services, db: DbSession, message: Message, now: datetime) -> None:
+    """A message whose handling failed MAX_ATTEMPTS times: not retried, and a person is told
+    (the escalation's notice is due at once; the dispatcher sends it)."""
+    message.processed_at, message.status, message.updated_at = now, queries.FAILED, now
+    participant = db.get(Participant, message.participant_id)
+    if participant.consent_given_at is None:
+        _forget_words(db, message)
+    db.add(message)
+    details = {"message_id": message.id}
+    escalations.open_or_join(services, db, participant, "handling_failed", now, flow_id="conversation", details=details)
+    log.error("inbound message %s failed %d times; given up, later messages go on", message.id, message.attempts)
 
 
 def _stopped(

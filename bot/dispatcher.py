@@ -7,7 +7,7 @@ next tick finds it again.
 import logging
 from datetime import datetime, timedelta
 
-from bot import escalations, jobs, privacy, reminders
+from bot import escalations, jobs, outbound, privacy, reminders
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -23,10 +23,9 @@ TRANSLATION_RETRY = timedelta(minutes=15)
 
 def tick(services: Services, now: datetime) -> dict[str, int]:
     with session_scope(services.db) as db:
-        retries = queries.due_retries(db, now)
+        to_send = outbound.sweep(db, now)
         stale = queries.unprocessed_inbound(db, now - STALE_INBOUND)
         untranslated = queries.intakes_waiting_for_translation(db, now - TRANSLATION_RETRY)
-        unsent = queries.stale_pending_outbound(db, now - STALE_INBOUND)
         unrelayed = queries.unrelayed_inbound(db, now - STALE_INBOUND)
         renotified = escalations.schedule_renotifications(services, db, now)
     with session_scope(services.db) as db:
@@ -34,7 +33,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     retention = privacy.apply_retention(services, now)
     confirmations = reminders.confirm_first_appointments(services, now)
     reminder_messages = reminders.dispatch_due(services, now)
-    for message_id in [*retries, *unsent, *confirmations, *reminder_messages]:
+    for message_id in [*(m for ids in to_send.values() for m in ids), *confirmations, *reminder_messages]:
         services.queue.enqueue(jobs.send_message, message_id)
     for message_id in stale:
         services.queue.enqueue(jobs.handle_inbound, message_id)
@@ -47,14 +46,15 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     counts = {
         "confirmations": len(confirmations),
         "reminders": len(reminder_messages),
-        "retries": len(retries),
-        "unsent": len(unsent),
+        "retries": len(to_send["retries"]),
+        "unsent": len(to_send["unsent"]),
         "stale_inbound": len(stale),
         "translations": len(untranslated),
         "escalation_notices": len(notices),
         "renotified": renotified,
         "unrelayed": len(unrelayed),
         **retention,
+        "stuck": len(to_send["stuck"]),
     }
     if any(counts.values()):
         log.info("dispatch: %s", counts)

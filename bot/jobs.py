@@ -3,7 +3,7 @@
 They take ids, read the clock themselves, and are safe to run twice.
 """
 
-from bot import conversation, escalation_notices, intake, messaging, notices, privacy, relay
+from bot import conversation, escalation_notices, intake, notices, outbound, privacy, relay
 from bot.services import Services, current_services
 from storage.db import session_scope
 from storage.models import Intake, Message
@@ -50,7 +50,7 @@ def relay_to_coordinator(message_id: int) -> None:
 
 def send_message(message_id: int) -> None:
     services = current_services()
-    messaging.send_outbound(services, message_id, services.clock())
+    outbound.send(services, message_id, services.clock())
 
 
 def translate_intake(intake_id: int) -> None:

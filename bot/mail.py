@@ -2,6 +2,7 @@
 
 import smtplib
 import ssl
+from datetime import datetime
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
@@ -36,6 +37,9 @@ class SmtpMailer:
         except (OSError, smtplib.SMTPException) as error:
             raise SendError(f"smtp: {type(error).__name__}", transient=True) from error
         return Sent(sid=None, status="sent")
+
+    def find(self, outgoing: Outgoing, attempted_at: datetime) -> Sent | None:
+        return None  # SMTP cannot be asked; a claim left by a dead worker is mailed again
 
     def _connect(self) -> smtplib.SMTP:
         context = ssl.create_default_context()

@@ -1,9 +1,10 @@
-"""Sending one stored outbound message: its route, retries that live in the database, fallbacks.
+"""Which route a stored outbound message takes, and the fallback when it was not delivered.
 
 WhatsApp allows free text only within 24 hours of the person's last message.
 Outside that window a message that has a template goes as the approved template
 (the person's language, else Dutch, else English), and without one by SMS when an
 SMS number is configured. A delivery failure reported later falls back once more.
+Sending itself, retries and recovery: bot.outbound.
 """
 
 import logging
@@ -13,44 +14,21 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from bot import escalations
-from bot.channels import Outgoing, SendError
+from bot.channels import Outgoing
 from bot.i18n import SOURCE_LANGUAGE
 from bot.phone import Address
 from bot.services import Services
 from bot.sms import short_text_key
 from storage import queries
-from storage.db import session_scope
 from storage.models import EMAIL, Channel, Coordinator, Message, Participant
 
 log = logging.getLogger(__name__)
 
-# Waits before the 2nd, 3rd, ... attempt after a transient failure.
-RETRY_BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10), timedelta(minutes=30))
 SERVICE_WINDOW = timedelta(hours=24)
 
 
-def send_outbound(services: Services, message_id: int, now: datetime) -> None:
-    """Send a pending message once; a second call for the same message does nothing."""
-    with session_scope(services.db) as db:
-        if not queries.claim_outbound(db, message_id, now):
-            return
-        message = db.get(Message, message_id)
-        outgoing, route = _route(services, db, message, now)
-        message.route, message.channel = route, outgoing.to.channel
-        db.add(message)
-    try:
-        sent = services.sender_for(outgoing.to.channel).send(outgoing, services.status_callback_url)
-    except SendError as error:
-        _record_failure(services, message_id, error, now)
-        return
-    with session_scope(services.db) as db:
-        message = db.get(Message, message_id)
-        message.twilio_sid = sent.sid
-        queries.apply_status(message, sent.status, None, now)
-        db.add(message)
-
-
-def _route(services: Services, db: DbSession, message: Message, now: datetime) -> tuple[Outgoing, str]:
+def route(services: Services, db: DbSession, message: Message, now: datetime) -> tuple[Outgoing, str]:
+    """How a message goes out now: e-mail, free text, the approved template, or SMS; and that route's name."""
     participant = db.get(Participant, message.participant_id) if message.participant_id else None
     recipient = participant or db.get(Coordinator, message.coordinator_id)
     # Coordinators read Dutch: their templates and SMS forms are the Dutch ones.
@@ -82,22 +60,6 @@ def sms_body(services: Services, message: Message, language: str | None) -> str:
 
 def _in_window(recipient: Participant | Coordinator, now: datetime) -> bool:
     return recipient.last_inbound_at is not None and now - recipient.last_inbound_at < SERVICE_WINDOW
-
-
-def _record_failure(services: Services, message_id: int, error: SendError, now: datetime) -> None:
-    with session_scope(services.db) as db:
-        message = db.get(Message, message_id)
-        message.error_code = error.code
-        message.updated_at = now
-        if error.transient and message.attempts <= len(RETRY_BACKOFF):
-            message.status = queries.RETRYING
-            message.next_attempt_at = now + RETRY_BACKOFF[message.attempts - 1]
-        else:
-            message.status = queries.FAILED
-            message.next_attempt_at = None
-            open_failure_record(services, db, message, now)
-        db.add(message)
-    log.warning("message %s not sent (%s, code %s): %s", message_id, error, error.code, message.status)
 
 
 def fall_back(services: Services, db: DbSession, failed: Message, now: datetime) -> Message | None:

@@ -15,7 +15,7 @@ from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session as DbSession
 from sqlmodel import col, delete, select
 
-from bot import messaging
+from bot import outbound
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import Services
 from bot.translator import LANGUAGE_CODES
@@ -35,7 +35,7 @@ from storage.models import (
 from storage.translations import translation_key
 
 EXPORT_VERSION = 1
-UNSENT, CANCELED = (queries.PENDING, queries.RETRYING), "canceled"
+UNSENT, CANCELED = (queries.PENDING, queries.RETRYING, queries.UNSURE), "canceled"
 
 
 def erased_phone(participant_id: int) -> str:
@@ -190,7 +190,7 @@ def erase_after_goodbye(services: Services, participant_id: int, now: datetime) 
             select(Message.id).where(Message.participant_id == participant_id, Message.status == queries.PENDING)
         ).all()
     for message_id in waiting:
-        messaging.send_outbound(services, message_id, now)
+        outbound.send(services, message_id, now)
     with session_scope(services.db) as db:
         participant = db.get(Participant, participant_id)
         if participant is not None and not is_erased(participant):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from flask import Flask
-from redis import Redis
+from redis import Redis, RedisError
 from rq import Queue, Retry
 
 log = logging.getLogger(__name__)
@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "welkom"
 # A job that fails (database busy, a bug fixed by a deploy) is tried again.
 _RETRY = Retry(max=3, interval=[10, 60, 300])
+# A stopped or paused Redis must not hold up a webhook: the work is in the database already.
+_REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 
 
 class JobQueue(Protocol):
@@ -27,11 +29,21 @@ class JobQueue(Protocol):
 
 class RedisJobQueue:
     def __init__(self, redis_url: str):
-        self.connection = Redis.from_url(redis_url)
+        self.connection = Redis.from_url(redis_url, **_REDIS_TIMEOUTS)
         self.queue = Queue(QUEUE_NAME, connection=self.connection)
 
     def enqueue(self, func: Callable[..., Any], *args: Any) -> None:
         self.queue.enqueue(func, *args, retry=_RETRY)
+
+
+def hand_over(jobs: JobQueue, func: Callable[..., Any], *args: Any) -> bool:
+    """Enqueue work whose row the dispatcher sweep finds again: a Redis that is down only delays it."""
+    try:
+        jobs.enqueue(func, *args)
+        return True
+    except RedisError as error:
+        log.warning("%s(%s) left for the sweep: Redis is unavailable (%s)", func.__name__, args, type(error).__name__)
+        return False
 
 
 class InProcessJobQueue:

@@ -48,7 +48,7 @@ def dispatch_due(services: Services, now: datetime) -> list[int]:
 def _deliver(services: Services, db: DbSession, reminder: Reminder, now: datetime) -> int | None:
     appointment = db.get(Appointment, reminder.appointment_id)
     participant = db.get(Participant, appointment.participant_id)
-    if not _still_wanted(appointment, participant, now):
+    if not _still_wanted(appointment, participant, now) or queries.later_reminder_due(db, reminder, now):
         reminder.status = SKIPPED
         db.add(reminder)
         return None
@@ -111,7 +111,8 @@ def _may_go_as_template(
 def _still_wanted(appointment: Appointment, participant: Participant, now: datetime) -> bool:
     """Checked again at send time: things change between planning and the due time.
 
-    A reminder found only after the start (the dispatcher was down) is no use any more.
+    A reminder found only after the start (the dispatcher was down) is no use any more,
+    nor one found after the next reminder of the same appointment fell due: that one goes.
     """
     return (
         appointment.status in ("planned", "confirmed")

@@ -11,13 +11,15 @@ from flask import Blueprint, Response, abort, request
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
-from bot import jobs, messaging, twilio_forms
+from bot import jobs, messaging, outbound, twilio_forms
 from bot.limits import BODY_CHARS
 from bot.phone import InvalidPhone, parse_address
+from bot.queue import hand_over
 from bot.services import current_services
 from bot.signature import twilio_signed
 from storage import queries
 from storage.db import session_scope
+from storage.models import Direction, Message
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,7 @@ def inbound_message() -> Response:
         message, is_new = queries.record_inbound(db, sender, inbound, now)
         message_id = message.id
     if is_new:
-        services.queue.enqueue(jobs.handle_inbound, message_id)
+        hand_over(services.queue, jobs.handle_inbound, message_id)
     else:
         log.info("inbound message %s was already received", message_id)
     return empty_twiml()
@@ -79,13 +81,13 @@ def message_status() -> Response:
     now = services.clock()
     fallback_id = None
     with session_scope(services.db) as db:
-        message = queries.message_by_sid(db, sid)
+        message = queries.message_by_sid(db, sid) or _awaiting_its_sid(db, request.args.get("m", ""), sid)
         if message is None:
             # Not ours (or already erased); Twilio retries on errors, so answer OK.
             log.info("status callback for an unknown message")
             return empty_twiml()
         newly_undelivered = status in UNDELIVERED and message.status not in UNDELIVERED
-        if queries.apply_status(message, status, form.error_number, now):
+        if outbound.apply_status(message, status, form.error_number, now):
             db.add(message)
         if newly_undelivered:  # Twilio may report it more than once: act on the first
             fallback = messaging.fall_back(services, db, message, now)
@@ -93,8 +95,19 @@ def message_status() -> Response:
             if fallback is None:
                 messaging.open_failure_record(services, db, message, now)
     if fallback_id is not None:
-        services.queue.enqueue(jobs.send_message, fallback_id)
+        hand_over(services.queue, jobs.send_message, fallback_id)
     return empty_twiml()
+
+
+def _awaiting_its_sid(db, message_id: str, sid: str) -> Message | None:
+    """Our message named in the callback URL, sent but never told its SID (a worker died after
+    the send, or the answer was lost): the callback tells it."""
+    known = message_id.isascii() and message_id.isdigit() and len(message_id) < 19
+    message = db.get(Message, int(message_id)) if known else None
+    if message is None or message.twilio_sid is not None or message.direction != Direction.OUTBOUND:
+        return None
+    message.twilio_sid = sid
+    return message
 
 
 Parsed = TypeVar("Parsed")

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, func, select
 
@@ -33,26 +33,12 @@ class Inbound:
     media: list[dict] = field(default_factory=list)
 
 
-# Outbound life cycle: ours (pending, retrying, submitting) until Twilio takes the
-# message, then Twilio's own. Callbacks can arrive out of order, so a status never
-# moves back to a lower rank.
-PENDING, SUBMITTING, RETRYING, FAILED = "pending", "submitting", "retrying", "failed"
+# Outbound statuses of our own until Twilio takes the message, then Twilio's own
+# (the life cycle is bot.outbound's). Unsure: Twilio may have it, look it up first.
+PENDING, SUBMITTING, RETRYING, UNSURE, FAILED = "pending", "submitting", "retrying", "unsure", "failed"
 RECEIVED = "received"
-_STATUS_RANK = {
-    PENDING: 0,
-    RETRYING: 1,
-    SUBMITTING: 2,
-    "accepted": 3,
-    "scheduled": 3,
-    "queued": 4,
-    "sending": 4,
-    "sent": 5,
-    "delivered": 6,
-    "read": 7,
-    FAILED: 8,
-    "undelivered": 8,
-    "canceled": 8,
-}
+# The advisory-lock class of "handling this participant's messages" (PostgreSQL).
+_HANDLING_LOCK = 1
 
 
 def _insert_ignoring_conflict(session: Session, model: type[SQLModel], values: dict, key: str) -> bool:
@@ -146,6 +132,35 @@ def claim_inbound(session: Session, message_id: int, now: datetime) -> Message |
     return session.get(Message, message_id) if result.rowcount == 1 else None
 
 
+def lock_participant_of(session: Session, message_id: int) -> None:
+    """Hold the message's participant until commit: their messages are handled one at a time.
+
+    PostgreSQL: a transaction-level advisory lock on the participant, not a row lock, so
+    the webhook can still store their next message meanwhile. SQLite has one writer at a
+    time; BEGIN IMMEDIATE takes that lock before the first read, not at the first write.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("BEGIN IMMEDIATE"))
+        return
+    participant_id = select(Message.participant_id).where(Message.id == message_id).scalar_subquery()
+    session.execute(select(func.pg_advisory_xact_lock(_HANDLING_LOCK, participant_id)))
+
+
+def oldest_unhandled_before(session: Session, message_id: int) -> Message | None:
+    """The oldest unhandled inbound message of this message's participant, while this one is unhandled."""
+    message = session.get(Message, message_id)
+    if message is None or message.processed_at is not None:
+        return None
+    statement = (
+        select(Message)
+        .where(Message.participant_id == message.participant_id, Message.direction == Direction.INBOUND)
+        .where(Message.processed_at.is_(None), Message.id <= message_id)
+        .order_by(Message.id)
+        .limit(1)
+    )
+    return session.exec(statement).first()
+
+
 def claim_relay(session: Session, message_id: int, translation: dict) -> bool:
     """Mark a newcomer's message as passed on to the coordinator; only one job ever wins."""
     result = session.execute(
@@ -186,37 +201,6 @@ def add_outbound(
     session.add(message)
     session.flush()
     return message
-
-
-def claim_outbound(session: Session, message_id: int, now: datetime) -> bool:
-    """Move a sendable message to 'submitting'; only one caller ever wins."""
-    result = session.execute(
-        update(Message)
-        .where(Message.id == message_id, Message.status.in_([PENDING, RETRYING]))
-        .values(status=SUBMITTING, attempts=Message.attempts + 1, updated_at=now)
-    )
-    return result.rowcount == 1
-
-
-def apply_status(message: Message, status: str, error_code: int | None, now: datetime) -> bool:
-    """Set a newer status on a message; returns False when it would move backwards."""
-    if _STATUS_RANK.get(status, 5) < _STATUS_RANK.get(message.status, 0):
-        return False
-    message.status = status
-    if error_code is not None:
-        message.error_code = error_code
-    message.updated_at = now
-    return True
-
-
-def due_retries(session: Session, now: datetime, limit: int = 100) -> Sequence[int]:
-    statement = (
-        select(Message.id)
-        .where(Message.status == RETRYING, Message.next_attempt_at <= now)
-        .order_by(Message.next_attempt_at)
-        .limit(limit)
-    )
-    return session.exec(statement).all()
 
 
 def unprocessed_inbound(session: Session, older_than: datetime, limit: int = 100) -> Sequence[int]:
@@ -289,15 +273,15 @@ def claim_reminder(session: Session, reminder_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def stale_pending_outbound(session: Session, older_than: datetime, limit: int = 100) -> Sequence[int]:
-    """Outbound messages stored but never handed to a sender: their job was lost."""
-    statement = (
-        select(Message.id)
-        .where(Message.direction == Direction.OUTBOUND, Message.status == PENDING, Message.created_at <= older_than)
-        .order_by(Message.id)
-        .limit(limit)
+def later_reminder_due(session: Session, reminder: Reminder, now: datetime) -> bool:
+    """Another reminder of the same appointment, due after this one and by now (taken or not)."""
+    statement = select(Reminder.id).where(
+        Reminder.appointment_id == reminder.appointment_id,
+        Reminder.due_at > reminder.due_at,
+        Reminder.due_at <= now,
+        Reminder.status != "cancelled",
     )
-    return session.exec(statement).all()
+    return session.exec(statement.limit(1)).first() is not None
 
 
 def claim_confirmation(session: Session, appointment_id: int, now: datetime) -> bool:

@@ -8,7 +8,8 @@ from flask import Flask
 from sqlmodel import select
 
 from bot import dispatcher
-from bot.messaging import RETRY_BACKOFF, send_outbound
+from bot.outbound import RETRY_BACKOFF, due_retries
+from bot.outbound import send as send_outbound
 from bot.services import EXTENSION, Services
 from storage import queries
 from storage.db import session_scope
@@ -57,7 +58,7 @@ def test_a_message_goes_out_through_twilio_with_a_status_callback(twilio_app: Fl
         "To": "whatsapp:+31612345678",
         "From": "whatsapp:+3197010000000",
         "Body": "Hallo!",
-        "StatusCallback": "https://welkom.example.org/webhooks/twilio/status",
+        "StatusCallback": f"https://welkom.example.org/webhooks/twilio/status?m={message_id}",
     }
     message = stored(services, message_id)
     assert message.twilio_sid.startswith("SM") and message.status == "queued" and message.attempts == 1
@@ -116,7 +117,7 @@ def test_a_message_that_keeps_failing_is_recorded_as_failed(twilio_app: Flask, f
         )
     assert len(fake_twilio.requests) == len(RETRY_BACKOFF) + 1
     with session_scope(services.db) as db:
-        assert queries.due_retries(db, now) == []
+        assert due_retries(db, now) == []
 
 
 def test_a_refused_message_fails_at_once_with_twilios_code(twilio_app: Flask, fake_twilio) -> None:

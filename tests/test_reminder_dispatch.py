@@ -10,7 +10,7 @@ from bot import reminders
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
 from storage.models import Message, Reminder
-from tests.test_appointments import START, add_appointment, add_participant
+from tests.test_appointments import START, TWO_HOURS_BEFORE, add_appointment, add_participant
 
 PEOPLE = 12
 
@@ -39,4 +39,17 @@ def test_two_dispatchers_racing_send_each_reminder_once(any_db_app: Flask) -> No
     assert sorted(message_ids) == sorted(m.id for m in messages)
     # Two reminders per appointment, both due: one message each, never two for one reminder.
     assert len(message_ids) == len(set(message_ids)) == len({r.message_id for r in stored if r.message_id})
-    assert {r.status for r in stored} == {"sent"}
+    # ... and of the two, only the later one goes: one late run never sends both at once.
+    assert sorted(r.status for r in stored) == ["sent"] * PEOPLE + ["skipped"] * PEOPLE
+    assert {r.kind for r in stored if r.status == "sent"} == {"hours_before"}
+
+
+def test_one_late_run_after_both_due_times_sends_only_the_latest_reminder(any_db_app: Flask) -> None:
+    services: Services = any_db_app.extensions[EXTENSION]
+    add_appointment(services, add_participant(services))
+    [message_id] = reminders.dispatch_due(services, TWO_HOURS_BEFORE + timedelta(minutes=1))
+    with session_scope(services.db) as db:
+        evening, two_hours = db.exec(select(Reminder).order_by(Reminder.due_at)).all()
+        assert (evening.status, evening.message_id) == ("skipped", None)
+        assert (two_hours.status, two_hours.message_id) == ("sent", message_id)
+        assert len(db.exec(select(Message).where(Message.direction == "out")).all()) == 1

@@ -1,7 +1,9 @@
 """Outbound sends through the twilio library to Prism running Twilio's OpenAPI spec."""
 
+import contextlib
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,24 @@ def test_prism_accepts_what_the_channel_sends(twilio_app: Flask) -> None:
         "StatusCallback": "https://welkom.example.org/s",
     }
     assert channel.client.http_client._test_only_last_response.status_code == 201
+
+
+def test_prism_accepts_the_lookup_before_a_resend(twilio_app: Flask) -> None:
+    """An unsure message is looked up by To, From and DateSent: the request has the shape Twilio's spec wants."""
+    channel: TwilioChannel = twilio_app.extensions[EXTENSION].channel
+    attempted_at = datetime(2026, 11, 29, 4, 30, tzinfo=UTC)
+    # Prism makes up the page from the schema, where `messages` is optional: only the request is checked.
+    with contextlib.suppress(SendError):
+        channel.find(Outgoing(Address("+31612345678", Channel.WHATSAPP), "hallo"), attempted_at)
+    request = channel.client.http_client._test_only_last_request
+    assert request.method == "GET" and request.url.endswith(f"/Accounts/{SID}/Messages.json")
+    assert request.params == {
+        "To": "whatsapp:+31612345678",
+        "From": "whatsapp:+3197010000000",
+        "DateSent>": "2026-11-29T00:00:00Z",
+        "PageSize": 50,
+    }
+    assert channel.client.http_client._test_only_last_response.status_code == 200
 
 
 def test_prism_refuses_a_request_without_to(prism: str) -> None:

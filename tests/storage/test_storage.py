@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, inspect
 from sqlmodel import select
 
+from bot import outbound
 from storage import queries
 from storage.db import make_engine, session_scope
 from storage.migrate import downgrade, upgrade
@@ -153,7 +154,7 @@ def test_concurrent_claims_of_one_outbound_message_have_one_winner(engine: Engin
     def claim() -> None:
         barrier.wait()
         with session_scope(engine) as db:
-            wins.append(queries.claim_outbound(db, message_id, NOW))
+            wins.append(outbound.claim(db, message_id, NOW) is not None)
 
     threads = [threading.Thread(target=claim) for _ in range(4)]
     for thread in threads:
@@ -170,10 +171,10 @@ def test_status_never_moves_backwards(engine: Engine) -> None:
     participant = new_participant(engine)
     with session_scope(engine) as db:
         message = queries.add_outbound(db, participant, "hoi", NOW)
-        assert queries.apply_status(message, "delivered", None, NOW)
-        assert not queries.apply_status(message, "sent", None, NOW)
-        assert queries.apply_status(message, "read", None, NOW)
-        assert queries.apply_status(message, "undelivered", 63016, NOW)
+        assert outbound.apply_status(message, "delivered", None, NOW)
+        assert not outbound.apply_status(message, "sent", None, NOW)
+        assert outbound.apply_status(message, "read", None, NOW)
+        assert outbound.apply_status(message, "undelivered", 63016, NOW)
         assert message.status == "undelivered" and message.error_code == 63016
 
 
@@ -186,7 +187,7 @@ def test_due_retries_are_found_by_time(engine: Engine) -> None:
             message.status, message.next_attempt_at = queries.RETRYING, when
             db.add(message)
     with session_scope(engine) as db:
-        assert queries.due_retries(db, NOW) == [due.id]
+        assert outbound.due_retries(db, NOW) == [due.id]
 
 
 def test_flow_sessions_are_saved_replaced_and_ended(engine: Engine) -> None:

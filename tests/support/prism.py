@@ -1,10 +1,12 @@
 """Stoplight Prism serving Twilio's own OpenAPI spec: a mock that validates every request."""
 
+import os
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,10 @@ from tests.support.http import free_port
 from tests.support.services import IN_CI
 
 PRISM = ROOT / ".tools" / "node_modules" / ".bin" / "prism"
-SPEC = ROOT.parent / "shared" / "twilio-openapi" / "twilio_api_v2010.json"
+# Beside the checkout; TWILIO_OPENAPI_SPEC names it when the checkout lives elsewhere (a git worktree).
+SPEC = Path(
+    os.environ.get("TWILIO_OPENAPI_SPEC") or ROOT.parent / "shared" / "twilio-openapi" / "twilio_api_v2010.json"
+)
 
 
 def _missing(what: str) -> None:
