@@ -64,6 +64,8 @@ def make_app(tmp_path: Path, **overrides: str) -> Flask:
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "SECRET_KEY": SECRET,
         "MEDIA_DIR": str(tmp_path / "media"),
+        # Tests type a whole dialogue within a second; flood control has its own tests.
+        "FLOOD_PER_MINUTE": "1000",
         **overrides,
     }
     app = create_app(config)

@@ -352,7 +352,13 @@ def test_the_openapi_document_comes_from_the_routes_and_models(client: FlaskClie
     document = response.json
     assert document["openapi"].startswith("3.")
     paths, schemas = document["paths"], document["components"]["schemas"]
-    assert set(paths) == {"/api/participants", "/api/appointments", "/api/appointments/{appointment_id}"}
+    assert set(paths) == {
+        "/api/participants",
+        "/api/participants/{participant_id}",
+        "/api/participants/{participant_id}/export",
+        "/api/appointments",
+        "/api/appointments/{appointment_id}",
+    }
     assert set(paths["/api/appointments/{appointment_id}"]) == {"get", "patch"}
     for path, model in (("/api/participants", api.ParticipantIn), ("/api/appointments", api.AppointmentIn)):
         body = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]

@@ -19,15 +19,25 @@ def project_modules() -> dict[str, Path]:
 
 
 def imported(path: Path) -> set[str]:
-    """Every module named by an import anywhere in the file (`from a import b` names a and a.b)."""
+    """Every module named by an import anywhere in the file (`from a import b` names a and a.b),
+    except under `if TYPE_CHECKING:`, which type checkers read and Python never runs."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for block in [n for n in ast.walk(tree) if isinstance(n, ast.If) and _is_type_checking(n.test)]:
+        block.body = []
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def import_graph() -> dict[str, set[str]]:
@@ -55,3 +65,9 @@ def test_there_is_no_import_cycle() -> None:
 
 def test_workers_build_their_services_without_the_web_app() -> None:
     assert "app" not in import_graph()["bot.services"]
+
+
+def test_imports_only_for_type_checkers_are_left_out(tmp_path: Path) -> None:
+    source = tmp_path / "m.py"
+    source.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from bot.flow.engine import Turn\n")
+    assert imported(source) == {"typing", "typing.TYPE_CHECKING"}

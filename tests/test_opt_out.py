@@ -75,3 +75,11 @@ def test_a_flood_from_one_number_is_kept_but_answered_once_and_others_go_on(tmp_
     services.clock = lambda: (MONDAY_10 + timedelta(minutes=2)).astimezone(UTC)
     phones.send(SOMALI, "menu")  # calm again
     assert phones.last(SOMALI).startswith(services.catalogs.text("so", "menu.ask"))
+
+
+def test_the_start_and_delete_words_mean_nothing_else_anywhere(tmp_path: Path) -> None:
+    """A word that starts or erases must not also cancel, stop or open the menu in another language."""
+    services = centre(tmp_path).extensions[EXTENSION]
+    others = set().union(*services.book.global_words.values())
+    assert services.delete_words & others == set() and services.start_words & others == set()
+    assert services.delete_words & services.start_words == set()
