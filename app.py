@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from bot import api, cli, webhooks
+from bot import api, cli, dashboard, webhooks
 from bot.config import ROOT, load_settings
 from bot.services import EXTENSION, build_services
 
@@ -17,5 +17,6 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.extensions[EXTENSION] = build_services(settings, app)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(api.bp)
+    dashboard.init_app(app, settings)
     app.cli.add_command(cli.bot)
     return app

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from waitress import serve as waitress_serve
 
-from bot import appointments, dispatcher
+from bot import appointments, dispatcher, jobs
 from bot.channels import ConsoleChannel
 from bot.chat import ChatSession, run_chat
 from bot.csv_import import import_command
@@ -18,10 +18,11 @@ from bot.phone import Address, InvalidPhone, to_e164
 from bot.queue import InProcessJobQueue
 from bot.schedule import ScheduleError
 from bot.services import EXTENSION, Services
+from bot.users import user_command
 from storage import queries
 from storage.db import session_scope
 from storage.migrate import upgrade
-from storage.models import AppointmentKind, Channel, Coordinator, Participant
+from storage.models import Appointment, AppointmentKind, Channel, Coordinator, Participant
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def bot() -> None:
 
 
 bot.add_command(import_command)
+bot.add_command(user_command)
 
 
 @bot.command()
@@ -278,3 +280,51 @@ def appointment_from_intake(
         click.echo(
             services.coordinator_texts.text("nl", "cli.appointments_added", {"count": str(len(made)), "ids": ids})
         )
+
+
+@appointment.command("move")
+@click.argument("appointment_id", type=int)
+@click.option("--start", "starts", required=True, help="ISO 8601 with offset, e.g. 2026-12-01T09:00:00+01:00.")
+@click.option("--end", "ends", required=True, help="ISO 8601 with offset.")
+@with_appcontext
+def appointment_move(appointment_id: int, starts: str, ends: str) -> None:
+    """Move an appointment: its reminders follow and the participant is told in their language."""
+    services = _services()
+    starts_at, ends_at = _parse_moment(starts, "--start"), _parse_moment(ends, "--end")
+    with session_scope(services.db) as db:
+        found = _known_appointment(db, appointment_id)
+        try:
+            message_id = appointments.move(
+                db, services.catalogs, found, starts_at, ends_at, services.clock(), services.settings.reminder_rules
+            )
+        except appointments.AppointmentError as error:
+            raise click.ClickException(str(error)) from error
+    _send_and_report(message_id, "cli.appointment_moved", appointment_id)
+
+
+@appointment.command("cancel")
+@click.argument("appointment_id", type=int)
+@with_appcontext
+def appointment_cancel(appointment_id: int) -> None:
+    """Cancel an appointment: its reminders stop and the participant is told in their language."""
+    services = _services()
+    with session_scope(services.db) as db:
+        found = _known_appointment(db, appointment_id)
+        message_id = appointments.cancel(db, services.catalogs, found, services.clock())
+    _send_and_report(message_id, "cli.appointment_cancelled", appointment_id)
+
+
+def _known_appointment(db, appointment_id: int) -> Appointment:
+    found = db.get(Appointment, appointment_id)
+    if found is None:
+        raise click.BadParameter(f"no appointment {appointment_id}", param_hint="APPOINTMENT_ID")
+    return found
+
+
+def _send_and_report(message_id: int | None, key: str, appointment_id: int) -> None:
+    if message_id is not None:
+        _services().queue.enqueue(jobs.send_message, message_id)
+        _wait_for_embedded_jobs()
+    told = "cli.participant_told" if message_id is not None else "cli.participant_not_told"
+    texts = _services().coordinator_texts
+    click.echo(f"{texts.text('nl', key, {'id': str(appointment_id)})} {texts.text('nl', told)}")

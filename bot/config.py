@@ -56,6 +56,8 @@ class Settings:
     api_token: str | None = None
     # Where the approved WhatsApp templates are listed (see whatsapp_templates.example.yaml).
     whatsapp_templates: Path | None = None
+    # DEMO=1: the phone simulator at /simulator and the demo clock (never in production).
+    demo: bool = False
     flows_dir: Path = ROOT / "flows"
     translations_dir: Path = ROOT / "translations"
 
@@ -102,6 +104,7 @@ def _validated(env: dict[str, str]) -> Settings:
         late_cancel=timedelta(hours=_positive_number("LATE_CANCEL_HOURS", env.get("LATE_CANCEL_HOURS", "12"))),
         api_token=_api_token(env.get("API_TOKEN")),
         whatsapp_templates=Path(env.get("WHATSAPP_TEMPLATES", str(ROOT / "whatsapp_templates.yaml"))),
+        demo=_flag("DEMO", env.get("DEMO", "0")),
     )
 
 
@@ -148,6 +151,12 @@ def _reminder_rules(env: dict[str, str]) -> ReminderRules:
         quiet_start=_clock("QUIET_HOURS", start),
         quiet_end=_clock("QUIET_HOURS", end),
     )
+
+
+def _flag(name: str, value: str) -> bool:
+    if value.lower() not in ("0", "1", "true", "false", "yes", "no"):
+        raise ConfigError(f"{name}: must be 1 or 0, not '{value}'")
+    return value.lower() in ("1", "true", "yes")
 
 
 def _clock(name: str, value: str) -> time:

@@ -40,6 +40,7 @@ CLEAN_ENV = {
         "LATE_CANCEL_HOURS",
         "API_TOKEN",
         "WHATSAPP_TEMPLATES",
+        "DEMO",
     )
 }
 
