@@ -241,6 +241,17 @@ def upcoming(db: DbSession, participant_id: int, now: datetime, limit: int = 5) 
     return list(db.exec(statement).all())
 
 
+def upcoming_any(db: DbSession, now: datetime, participant_id: int | None = None) -> Appointment | None:
+    """The next planned or confirmed appointment, of one participant or of anyone."""
+    statement = select(Appointment).where(
+        Appointment.starts_at > now,
+        Appointment.status.in_([AppointmentStatus.PLANNED, AppointmentStatus.CONFIRMED]),
+    )
+    if participant_id is not None:
+        statement = statement.where(Appointment.participant_id == participant_id)
+    return db.exec(statement.order_by(Appointment.starts_at).limit(1)).first()
+
+
 def as_fact(appointment: Appointment) -> dict[str, str]:
     """What a dialogue needs to know of an appointment (text placeholders and its id)."""
     return {

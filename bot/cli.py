@@ -1,5 +1,6 @@
 """`flask --app app bot ...`: the operator's commands."""
 
+import dataclasses
 import logging
 import threading
 from datetime import UTC, datetime
@@ -9,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from waitress import serve as waitress_serve
 
-from bot import appointments, dispatcher, jobs
+from bot import appointments, demo, dispatcher, jobs
 from bot.channels import ConsoleChannel
 from bot.chat import ChatSession, run_chat
 from bot.csv_import import import_command
@@ -52,12 +53,16 @@ def migrate() -> None:
 @bot.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="As DEMO=1: the phone simulator, and demo data in an empty database.")
 @with_appcontext
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, demo: bool) -> None:
     """Migrate, then serve the webhooks (with jobs and the dispatcher in-process when embedded)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     services = _services()
     upgrade(services.settings.database_url)
+    if demo or services.settings.demo:
+        services.settings = dataclasses.replace(services.settings, demo=True)
+        _fill_demo(services, f"http://{host}:{port}", only_if_empty=True)
     if services.settings.embedded:
         _start_embedded_dispatcher(current_app._get_current_object())
         click.echo("embedded mode: jobs and the dispatcher run in this process")
@@ -77,6 +82,35 @@ def _start_embedded_dispatcher(app: Flask) -> None:
                 log.exception("dispatcher tick failed; next tick tries again")
 
     threading.Thread(target=loop, name="welkom-dispatcher", daemon=True).start()
+
+
+@bot.command("demo")
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is served.")
+@with_appcontext
+def demo_command(url: str) -> None:
+    """Fill an empty database with a small demo centre; print the accounts and the URLs."""
+    services = _services()
+    upgrade(services.settings.database_url)
+    _fill_demo(services, url, only_if_empty=False)
+
+
+def _fill_demo(services: Services, url: str, only_if_empty: bool) -> None:
+    texts = services.coordinator_texts
+    try:
+        accounts = demo.fill(services, services.clock())
+    except demo.DemoError:
+        if only_if_empty:
+            click.echo(texts.text("nl", "demo.kept"))
+            return
+        raise click.ClickException(texts.text("nl", "demo.not_empty")) from None
+    (begeleider, begeleider_password), (centre, centre_password) = accounts.begeleider, accounts.centre
+    lines = [
+        texts.text("nl", "demo.filled"),
+        texts.text("nl", "demo.account", {"role": "begeleider", "email": begeleider, "password": begeleider_password}),
+        texts.text("nl", "demo.account", {"role": "centre", "email": centre, "password": centre_password}),
+        texts.text("nl", "demo.urls", {"login": f"{url}/login", "simulator": f"{url}/simulator"}),
+    ]
+    click.echo("\n".join(lines))
 
 
 @bot.command()

@@ -32,6 +32,5 @@ def init_app(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals["t"] = t
     app.jinja_env.filters.update(when=when, local=local)
     app.register_blueprint(login.bp)
-    bp.register_error_handler(404, lambda _error: refused("error.not_found", 404))
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, lambda _error: refused("error.csrf", 400))

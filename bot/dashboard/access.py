@@ -8,6 +8,7 @@ from flask import Blueprint, abort, g, redirect, request, session, url_for
 from sqlalchemy import ColumnElement, true
 from sqlmodel import Session as DbSession
 
+from bot.dashboard.texts import refused
 from bot.services import current_services
 from storage.db import session_scope
 from storage.models import Appointment, Participant, Role, User
@@ -26,6 +27,11 @@ def _logged_in():
         session.pop(USER_KEY, None)
         return redirect(url_for("login.login", next=request.full_path.rstrip("?")))
     return None
+
+
+@bp.errorhandler(404)
+def _not_found(_error):
+    return refused("error.not_found", 404)
 
 
 def current_user() -> User:
