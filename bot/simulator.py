@@ -5,6 +5,7 @@ read back from the message table, whatever channel sent it. The demo clock moves
 services.clock forward and runs the dispatcher at the new time, so reminders arrive.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +23,6 @@ from bot.services import Services, current_services
 from storage import queries
 from storage.db import session_scope
 from storage.models import Channel, Coordinator, Direction, Message
-from storage.types import utcnow
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator")
 NEWCOMER, COORDINATOR = "+31612345678", "+31600000001"
@@ -33,12 +33,13 @@ JUST_AFTER = timedelta(minutes=1)
 
 @dataclass
 class DemoClock:
-    """The real time plus an offset that only grows: the demo never goes back in time."""
+    """The clock it replaces plus an offset that only grows: the demo never goes back in time."""
 
+    inner: Callable[[], datetime]
     offset: timedelta = timedelta(0)
 
     def __call__(self) -> datetime:
-        return utcnow() + self.offset
+        return self.inner() + self.offset
 
 
 @bp.before_request
@@ -103,7 +104,7 @@ def _evening_before_next(services: Services, newcomer: str, now: datetime) -> da
 
 def _demo_clock(services: Services) -> DemoClock:
     if not isinstance(services.clock, DemoClock):
-        services.clock = DemoClock()
+        services.clock = DemoClock(services.clock)
     return services.clock
 
 

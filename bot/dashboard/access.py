@@ -19,6 +19,8 @@ USER_KEY = "user_id"
 
 @bp.before_request
 def _logged_in():
+    if request.endpoint == "dashboard.static":  # the login page's stylesheet
+        return None
     user_id = session.get(USER_KEY)
     if user_id is not None:
         with session_scope(current_services().db) as db:
