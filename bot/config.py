@@ -17,6 +17,7 @@ from dotenv import dotenv_values
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.office_hours import BadOfficeHours, OfficeHours
 from bot.schedule import ReminderRules
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,16 @@ class Settings:
     whatsapp_templates: Path | None = None
     # DEMO=1: the phone simulator at /simulator and the demo clock (never in production).
     demo: bool = False
+    # Who gets escalations of newcomers without a coordinator of their own (besides anyone on duty).
+    duty_coordinator_id: int | None = None
+    # E-mail to coordinators who prefer it: smtp://user:pass@host:port (STARTTLS when offered).
+    smtp_url: str | None = None
+    smtp_from: str = "welkom@localhost"
+    # An unacknowledged escalation is brought up again after this much office time.
+    escalation_renotify: timedelta = timedelta(minutes=120)
+    office_hours: OfficeHours = OfficeHours.parse("Mon-Fri 09:00-17:00")
+    # Copies of the photos and voice notes people send (Twilio deletes its own after a while).
+    media_dir: Path = ROOT / "instance" / "media"
     flows_dir: Path = ROOT / "flows"
     translations_dir: Path = ROOT / "translations"
 
@@ -105,7 +116,30 @@ def _validated(env: dict[str, str]) -> Settings:
         api_token=_api_token(env.get("API_TOKEN")),
         whatsapp_templates=Path(env.get("WHATSAPP_TEMPLATES", str(ROOT / "whatsapp_templates.yaml"))),
         demo=_flag("DEMO", env.get("DEMO", "0")),
+        **_escalations(env),
     )
+
+
+def _escalations(env: dict[str, str]) -> dict:
+    duty = env.get("DUTY_COORDINATOR_ID")
+    if duty is not None and not (duty.isascii() and duty.isdigit()):
+        raise ConfigError(f"DUTY_COORDINATOR_ID: must be a coordinator's id (a number), not '{duty}'")
+    smtp = env.get("SMTP_URL")
+    if smtp and (urlsplit(smtp).scheme not in ("smtp", "smtps") or not urlsplit(smtp).hostname):
+        raise ConfigError("SMTP_URL: must look like smtp://user:password@host:587")
+    try:
+        office_hours = OfficeHours.parse(env.get("OFFICE_HOURS", "Mon-Fri 09:00-17:00"))
+    except BadOfficeHours as error:
+        raise ConfigError(f"OFFICE_HOURS: {error}") from None
+    minutes = _positive_number("ESCALATION_RENOTIFY_MINUTES", env.get("ESCALATION_RENOTIFY_MINUTES", "120"))
+    return {
+        "duty_coordinator_id": int(duty) if duty else None,
+        "smtp_url": smtp,
+        "smtp_from": env.get("SMTP_FROM", "welkom@localhost"),
+        "escalation_renotify": timedelta(minutes=minutes),
+        "office_hours": office_hours,
+        "media_dir": Path(env.get("MEDIA_DIR", str(ROOT / "instance" / "media"))),
+    }
 
 
 def _check_twilio(env: dict[str, str]) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
-from bot import appointments
+from bot import appointments, escalations
 from bot.i18n import PEOPLE_ZONE
 from bot.intake import INTAKE_FLOW, store_intake, translate_intake
 from bot.services import Services
@@ -25,7 +25,6 @@ from storage.models import (
     Channel,
     Coordinator,
     Direction,
-    Escalation,
     Message,
     Participant,
     Role,
@@ -95,14 +94,7 @@ def fill(services: Services, now: datetime) -> DemoAccounts:
         _history(services, db, people[0], now)
         _appointments(services, db, people, now)
         _absence_and_no_show(services, db, people[1], now)
-        db.add(
-            Escalation(
-                participant_id=people[1].id,
-                reason="asked_for_person",
-                flow_id="menu",
-                created_at=now - timedelta(hours=2),
-            )
-        )
+        escalations.open_or_join(services, db, people[1], "asked_for_person", now - timedelta(hours=2), flow_id="menu")
         return _accounts(db, coordinators[0].id, now)
 
 

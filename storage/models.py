@@ -1,4 +1,4 @@
-"""The tables: participants, their messages and their flow sessions."""
+"""The tables: participants and coordinators, messages, dialogues, appointments, escalations."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -16,6 +16,7 @@ def _utc_column(nullable: bool = True) -> Column:
 class Channel(StrEnum):
     WHATSAPP = "whatsapp"
     SMS = "sms"
+    EMAIL = "email"  # coordinators only
 
 
 class Direction(StrEnum):
@@ -33,6 +34,10 @@ class Coordinator(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=20, description="E.164")
     channel: str = Field(default="whatsapp", max_length=10)
     email: str | None = Field(default=None, max_length=200)
+    # Gets the escalations of newcomers without their own coordinator, and hand-overs.
+    on_duty: bool = Field(default=False)
+    # For WhatsApp's 24-hour window, as for participants.
+    last_inbound_at: datetime | None = Field(default=None, sa_column=_utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
 
@@ -80,6 +85,10 @@ class Message(SQLModel, table=True):
     # How it went out (e.g. "whatsapp", "whatsapp_template:nl", "sms"), and what it replaces.
     route: str | None = Field(default=None, max_length=40)
     fallback_of_id: int | None = Field(default=None, foreign_key="message.id")
+    # A message relayed between a newcomer and a coordinator, and both its texts:
+    # {"original", "language", "dutch", "status"} (see bot/own_words.py).
+    escalation_id: int | None = Field(default=None, foreign_key="escalation.id", index=True)
+    translation: dict | None = Field(default=None, sa_column=Column(JSON))
     status: str = Field(max_length=20)
     error_code: int | None = Field(default=None)
     attempts: int = Field(default=0)
@@ -132,20 +141,63 @@ class CachedTranslation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
 
+class EscalationStatus(StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
 class Escalation(SQLModel, table=True):
-    """A conversation a person should look at: asked for help, or not understood twice."""
+    """A newcomer a person should talk to; shown to people as `#<id>`.
+
+    One stays open per participant and collects further reasons, so a coordinator
+    gets one thread, not a new alarm for every message.
+    """
 
     __tablename__ = "escalation"
 
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", index=True)
+    # The first reason; `reasons` holds every reason added while it was open.
     reason: str = Field(max_length=32)
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    priority: int = Field(default=2, description="1 urgent, 2 normal, 3 low")
+    status: str = Field(default=EscalationStatus.OPEN, max_length=12, index=True)
+    coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id", index=True)
     flow_id: str = Field(max_length=64)
     step_id: str | None = Field(default=None, max_length=64)
     # What the coordinator needs to see, e.g. the question asked or the absences counted.
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+    # Who did it: "coordinator:3", "user:5", "participant" or "system".
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    acknowledged_by: str | None = Field(default=None, max_length=40)
     resolved_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    resolved_by: str | None = Field(default=None, max_length=40)
+    # A notice to send to the coordinator ("opened", "reason_added", "renotify", "to_duty"):
+    # stored first, so a lost job is found again by the dispatcher.
+    notice_due_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), index=True))
+    notice_kind: str | None = Field(default=None, max_length=16)
+    # When the coordinator is reminded (office hours counted), and how often it happened.
+    renotify_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    renotified: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class EscalationEvent(SQLModel, table=True):
+    """What happened to an escalation, by whom and when: its history."""
+
+    __tablename__ = "escalation_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    escalation_id: int = Field(foreign_key="escalation.id", index=True)
+    at: datetime = Field(sa_column=_utc_column(False))
+    actor: str = Field(max_length=40)
+    # opened, reason_added, notified, renotified, acknowledged, resolved, handed_over,
+    # relayed_to_newcomer, relayed_to_coordinator
+    action: str = Field(max_length=32)
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
 
 
 class AppointmentKind(StrEnum):

@@ -41,6 +41,12 @@ CLEAN_ENV = {
         "API_TOKEN",
         "WHATSAPP_TEMPLATES",
         "DEMO",
+        "DUTY_COORDINATOR_ID",
+        "SMTP_URL",
+        "SMTP_FROM",
+        "ESCALATION_RENOTIFY_MINUTES",
+        "OFFICE_HOURS",
+        "MEDIA_DIR",
     )
 }
 
@@ -51,6 +57,7 @@ def make_app(tmp_path: Path, **overrides: str) -> Flask:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'welkom.db'}",
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "SECRET_KEY": SECRET,
+        "MEDIA_DIR": str(tmp_path / "media"),
         **overrides,
     }
     app = create_app(config)

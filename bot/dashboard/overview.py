@@ -18,7 +18,15 @@ from bot.dashboard.texts import t
 from bot.i18n import PEOPLE_ZONE
 from bot.services import current_services
 from storage.db import session_scope
-from storage.models import Absence, Appointment, AppointmentStatus, Coordinator, Escalation, Participant
+from storage.models import (
+    Absence,
+    Appointment,
+    AppointmentStatus,
+    Coordinator,
+    Escalation,
+    EscalationStatus,
+    Participant,
+)
 
 WEEKS = 8
 APPOINTMENT_SERIES = ("kept", "cancelled_in_time", "cancelled_late", "no_shows")
@@ -102,19 +110,17 @@ def _count_escalations(db: DbSession, table: dict[date, Week], since: datetime, 
         week = table.get(monday)
         if week is None:
             continue
-        answered = first_answer(escalation)
-        if escalation.resolved_at is None:
-            week.escalations_open += 1
-        else:
+        if escalation.status == EscalationStatus.RESOLVED:
             week.escalations_resolved += 1
-        if answered is not None:
-            waits.setdefault(monday, []).append((answered - escalation.created_at).total_seconds() / 3600)
+        else:
+            week.escalations_open += 1
+        # Acknowledging is the first answer; resolving without it counts as one too.
+        if escalation.acknowledged_at is not None:
+            waits.setdefault(monday, []).append(
+                (escalation.acknowledged_at - escalation.created_at).total_seconds() / 3600
+            )
     for monday, hours in waits.items():
         table[monday].first_answer_hours = round(statistics.median(hours), 1)
-
-
-def first_answer(escalation: Escalation) -> datetime | None:
-    return escalation.resolved_at
 
 
 def bars(weeks: list[Week], series: tuple[str, ...]) -> tuple[list[Bar], int]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import requests
 from sqlmodel import select
 
-from bot import appointments
+from bot import appointments, escalations
 from bot.i18n import format_when
 from storage.db import session_scope
 from storage.models import Absence, Appointment, Direction, Escalation, Message, Reminder
@@ -73,15 +73,12 @@ def test_the_overview_counts_each_week_in_the_table_the_chart_and_the_csv(page, 
             )
         appointments.set_status(db, missed, "no_show", now)
         db.add(Escalation(participant_id=centre.amal, reason="asked_for_person", flow_id="menu", created_at=last_week))
-        db.add(
-            Escalation(
-                participant_id=centre.oksana,
-                reason="question",
-                flow_id="herinnering",
-                created_at=last_week,
-                resolved_at=last_week + timedelta(hours=3),
-            )
+        answered = Escalation(
+            participant_id=centre.oksana, reason="question", flow_id="herinnering", created_at=last_week
         )
+        db.add(answered)
+        db.flush()
+        escalations.resolve(db, answered, "user:1", last_week + timedelta(hours=3))
 
     login(page, CENTRE)
     page.goto("/dashboard/overview")

@@ -23,6 +23,7 @@ TABLES = {
     "intake",
     "cached_translation",
     "escalation",
+    "escalation_event",
     "coordinator",
     "appointment",
     "reminder",

@@ -1,7 +1,7 @@
 """dashboard accounts, failed logins and the audit trail
 
 Revision ID: 0005_users_audit
-Revises: 0003
+Revises: 0004
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ import storage.types
 
 
 revision = "0005_users_audit"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
