@@ -11,7 +11,7 @@ from sqlmodel import Session as DbSession
 from bot.dashboard.texts import refused
 from bot.services import current_services
 from storage.db import session_scope
-from storage.models import Appointment, Participant, Role, User
+from storage.models import Appointment, Escalation, Participant, Role, User
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard", template_folder="templates", static_folder="static")
 USER_KEY = "user_id"
@@ -63,3 +63,11 @@ def appointment_or_404(db: DbSession, user: User, appointment_id: int) -> tuple[
     if appointment is None:
         abort(404)
     return appointment, participant_or_404(db, user, appointment.participant_id)
+
+
+def escalation_or_404(db: DbSession, user: User, escalation_id: int) -> tuple[Escalation, Participant]:
+    """The centre sees every escalation; a begeleider those addressed to their coordinator."""
+    escalation = db.get(Escalation, escalation_id)
+    if escalation is None or not (sees_everything(user) or escalation.coordinator_id == user.coordinator_id):
+        abort(404)
+    return escalation, db.get(Participant, escalation.participant_id)

@@ -33,7 +33,7 @@ class ConversationLine:
 
 @bp.get("/")
 def home():
-    return redirect(url_for("dashboard.participants"))
+    return redirect(url_for("dashboard.inbox"))
 
 
 @bp.get("/participants")
