@@ -70,6 +70,9 @@ AMAL_CHAT = [
     (Direction.INBOUND, "شكراً، سأكون هناك"),
 ]
 
+# Dawit asks for a person: the open escalation.
+DAWIT_CHAT = [(Direction.INBOUND, "ሓገዝ የድልየኒ")]
+
 
 class DemoError(Exception):
     """The database already holds people: the demo only fills an empty one."""
@@ -94,6 +97,7 @@ def fill(services: Services, now: datetime) -> DemoAccounts:
         _history(services, db, people[0], now)
         _appointments(services, db, people, now)
         _absence_and_no_show(services, db, people[1], now)
+        _chat(db, people[1], DAWIT_CHAT, now - timedelta(hours=2, minutes=1))
         escalations.open_or_join(services, db, people[1], "asked_for_person", now - timedelta(hours=2), flow_id="menu")
         return _accounts(db, coordinators[0].id, now)
 
@@ -128,8 +132,12 @@ def _history(services: Services, db: DbSession, participant: Participant, now: d
     """A kennismaking and a few messages, as if the newcomer had written last week."""
     intake = store_intake(db, participant, services.book.flows[INTAKE_FLOW], AMAL_INTAKE, now - timedelta(days=13))
     translate_intake(intake, services.translator, now)
-    for minutes, (direction, body) in enumerate(AMAL_CHAT):
-        at = now - timedelta(days=7) + timedelta(minutes=minutes)
+    _chat(db, participant, AMAL_CHAT, now - timedelta(days=7))
+
+
+def _chat(db: DbSession, participant: Participant, lines: list[tuple[str, str]], since: datetime) -> None:
+    for minutes, (direction, body) in enumerate(lines):
+        at = since + timedelta(minutes=minutes)
         status = "received" if direction == Direction.INBOUND else "delivered"
         db.add(
             Message(
