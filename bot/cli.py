@@ -340,7 +340,7 @@ def appointment_move(appointment_id: int, starts: str, ends: str) -> None:
 @click.argument("appointment_id", type=int)
 @with_appcontext
 def appointment_cancel(appointment_id: int) -> None:
-    """Cancel an appointment: its reminders stop and the participant is told in their language."""
+    """Call off an appointment: its reminders stop and the participant is told in their language."""
     services = _services()
     with session_scope(services.db) as db:
         found = _known_appointment(db, appointment_id)
