@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from bot import api, cli, dashboard, simulator, webhooks
+from bot import api, cli, dashboard, media, simulator, webhooks
 from bot.config import ROOT, load_settings
 from bot.services import EXTENSION, build_services
 
@@ -19,5 +19,6 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     dashboard.init_app(app, settings)
     app.register_blueprint(simulator.bp)
+    app.register_blueprint(media.bp)
     app.cli.add_command(cli.bot)
     return app

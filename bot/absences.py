@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
-from bot import appointments
+from bot import appointments, escalations
 from bot.flow.events import FlowEnded
 from bot.own_words import kept
 from bot.services import Services
-from storage.models import Absence, Appointment, AppointmentStatus, Escalation, Participant
+from storage.models import Absence, Appointment, AppointmentStatus, Participant
 
 ABSENCE_FLOW = "afmelden"
 CANCEL, LATE = "cancel", "late"
@@ -41,7 +41,7 @@ def record(services: Services, db: DbSession, participant: Participant, ended: F
     appointments.cancel_reminders(db, appointment.id)
     db.add(absence)
     db.flush()
-    _escalate_when_repeated(db, participant, now)
+    _escalate_when_repeated(services, db, participant, now)
     return absence
 
 
@@ -54,15 +54,8 @@ def recent_count(db: DbSession, participant_id: int, now: datetime) -> int:
     return db.exec(statement).one()
 
 
-def _escalate_when_repeated(db: DbSession, participant: Participant, now: datetime) -> None:
+def _escalate_when_repeated(services: Services, db: DbSession, participant: Participant, now: datetime) -> None:
     count = recent_count(db, participant.id, now)
     if count == REPEATED:  # once, when the line is crossed
-        db.add(
-            Escalation(
-                participant_id=participant.id,
-                reason="absences",
-                flow_id=ABSENCE_FLOW,
-                details={"count": count},
-                created_at=now,
-            )
-        )
+        details = {"count": count}
+        escalations.open_or_join(services, db, participant, "absences", now, flow_id=ABSENCE_FLOW, details=details)

@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from waitress import serve as waitress_serve
 
-from bot import appointments, demo, dispatcher, jobs
+from bot import appointments, demo, dispatcher, escalation_views, escalations, jobs
 from bot.channels import ConsoleChannel
 from bot.chat import ChatSession, run_chat
 from bot.csv_import import import_command
@@ -23,7 +23,7 @@ from bot.users import user_command
 from storage import queries
 from storage.db import session_scope
 from storage.migrate import upgrade
-from storage.models import Appointment, AppointmentKind, Channel, Coordinator, Participant
+from storage.models import Appointment, AppointmentKind, Channel, Coordinator, Escalation, Participant
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -172,15 +172,16 @@ def coordinator() -> None:
 @coordinator.command("add")
 @click.option("--name", required=True)
 @click.option("--phone", help="Where notices go, e.g. +31600000001.")
-@click.option("--channel", type=click.Choice(["whatsapp", "sms"]), default="whatsapp", show_default=True)
+@click.option("--channel", type=click.Choice(["whatsapp", "sms", "email"]), default="whatsapp", show_default=True)
 @click.option("--email")
+@click.option("--on-duty", is_flag=True, help="Gets escalations of newcomers without a coordinator of their own.")
 @with_appcontext
-def coordinator_add(name: str, phone: str | None, channel: str, email: str | None) -> None:
+def coordinator_add(name: str, phone: str | None, channel: str, email: str | None, on_duty: bool) -> None:
     """Add a coordinator and print their id."""
     services = _services()
     number = _phone_option(phone, "--phone") if phone else None
     with session_scope(services.db) as db:
-        added = Coordinator(name=name, phone=number, channel=channel, email=email, created_at=utcnow())
+        added = Coordinator(name=name, phone=number, channel=channel, email=email, on_duty=on_duty, created_at=utcnow())
         db.add(added)
         db.flush()
         # Only the id on standard output, so scripts can take it: ID=$(flask --app app bot coordinator add ...)
@@ -362,3 +363,29 @@ def _send_and_report(message_id: int | None, key: str, appointment_id: int) -> N
     told = "cli.participant_told" if message_id is not None else "cli.participant_not_told"
     texts = _services().coordinator_texts
     click.echo(f"{texts.text('nl', key, {'id': str(appointment_id)})} {texts.text('nl', told)}")
+
+
+@bot.command("escalations")
+@click.option("--all", "show_all", is_flag=True, help="Resolved ones too.")
+@with_appcontext
+def escalations_list(show_all: bool) -> None:
+    """Escalations, most urgent and oldest first: reference, status, who, reasons."""
+    services = _services()
+    with session_scope(services.db) as db:
+        for escalation in escalations.listed(db, show_all):
+            click.echo(escalation_views.summary_line(services, db, escalation))
+
+
+@bot.command("escalation")
+@click.argument("ref", type=int)
+@with_appcontext
+def escalation_show(ref: int) -> None:
+    """One escalation and its history: who did what, and when."""
+    services = _services()
+    with session_scope(services.db) as db:
+        escalation = db.get(Escalation, ref)
+        if escalation is None:
+            raise click.ClickException(services.coordinator_texts.text("nl", "relay.unknown", {"ref": str(ref)}))
+        click.echo(escalation_views.summary_line(services, db, escalation))
+        for line in escalation_views.history_lines(services, db, escalation):
+            click.echo(line)

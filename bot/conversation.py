@@ -6,18 +6,17 @@ from typing import Any
 
 from sqlmodel import Session as DbSession
 
-from bot import absences, appointments
+from bot import absences, appointments, escalations, media, relay
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
 from bot.flow.model import Input, Session
-from bot.i18n import render
+from bot.i18n import render, shown_params
 from bot.intake import INTAKE_FLOW, store_intake
 from bot.language_detection import detect_language
-from bot.own_words import kept
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Appointment, AppointmentStatus, Escalation, Message, Participant
+from storage.models import Appointment, AppointmentStatus, Message, Participant
 
 QUESTION_FLOW, QUESTION_STEP = "herinnering", "ask_question"
 
@@ -29,23 +28,84 @@ class Outcome:
     outbound_ids: list[int] = field(default_factory=list)
     intake_ids: list[int] = field(default_factory=list)
     absence_ids: list[int] = field(default_factory=list)
-    question_ids: list[int] = field(default_factory=list)
+    # Escalations with a notice due, and newcomers' messages to pass on to a coordinator.
+    escalation_ids: list[int] = field(default_factory=list)
+    relay_ids: list[int] = field(default_factory=list)
 
 
 def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcome:
-    """Run the participant's dialogue one step and apply what it asks for."""
+    """Run the participant's dialogue one step and apply what it asks for.
+
+    While a person is talking with them (an open escalation), their words go to that
+    person instead; see bot/relay.py.
+    """
     with session_scope(services.db) as db:
         message = queries.claim_inbound(db, message_id, now)
         if message is None:
             return Outcome()
         participant = db.get(Participant, message.participant_id)
         participant.stopped_at = None  # writing again undoes 'stop'
-        session, events = _advance(services, db, participant, message, now)
-        save_session(db, participant, session, now)
-        outcome = apply_events(services, db, participant, events, now)
+        outcome = Outcome(outbound_ids=relay.deliver_owed(db, now, participant_id=participant.id))
+        if not _passed_to_a_person(services, db, participant, message, now, outcome):
+            session, events = _advance(services, db, participant, message, now)
+            save_session(db, participant, session, now)
+            _merge(outcome, apply_events(services, db, participant, events, now))
         if participant.consent_given_at is None:
             _forget_words(db, message)
         return outcome
+
+
+def _passed_to_a_person(
+    services: Services, db: DbSession, participant: Participant, message: Message, now: datetime, outcome: Outcome
+) -> bool:
+    """A voice note, or words while an escalation is open: for a person, not the dialogue.
+
+    Only with consent (before it nothing they write is kept), and never the words that
+    work everywhere (stop, menu, language, cancel): those still reach the bot.
+    """
+    if participant.consent_given_at is None:
+        return False
+    if engine.global_action(services.book, Input(text=message.body)) not in (None, "help"):
+        return False
+    if any(media.is_voice(item) for item in message.media):
+        escalation, is_new = escalations.open_or_join(services, db, participant, "voice_note", now, flow_id="relay")
+        outcome.escalation_ids.append(escalation.id)
+        if is_new:  # the notice carries this message; tell them a person will listen
+            told = queries.add_outbound(db, participant, expect_contact(services, participant, now), now)
+            outcome.outbound_ids.append(told.id)
+            return True
+    escalation = relay.takes(db, participant, _question_asked_at(services, db, participant, now))
+    if escalation is None:
+        return False
+    message.escalation_id = escalation.id
+    db.add(message)
+    outcome.relay_ids.append(message.id)
+    return True
+
+
+def _question_asked_at(services: Services, db: DbSession, participant: Participant, now: datetime) -> datetime | None:
+    """When the dialogue last asked the question it waits for; None when nothing waits."""
+    stored = queries.flow_session_of(db, participant.id)
+    if stored is None or stored.flow_id not in services.book.flows:
+        return None
+    session = Session.from_dict(stored.state)
+    waiting = not session.ended and now - session.updated_at <= services.book.session_timeout
+    return session.updated_at if waiting else None
+
+
+def expect_contact(services: Services, participant: Participant, now: datetime) -> str:
+    """When a person will contact them: today, or from the next time the office is open."""
+    language = participant.language or "nl"
+    hours = services.settings.office_hours
+    if hours.is_open(now):
+        return services.catalogs.text(language, "escalation.expect_soon")
+    when = shown_params({"when": hours.next_open(now).isoformat()}, language)
+    return services.catalogs.text(language, "escalation.expect_later", when)
+
+
+def _merge(outcome: Outcome, more: Outcome) -> None:
+    for name in outcome.__dataclass_fields__:
+        getattr(outcome, name).extend(getattr(more, name))
 
 
 def _forget_words(db: DbSession, message: Message) -> None:
@@ -95,11 +155,11 @@ def apply_events(
     services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime
 ) -> Outcome:
     """Apply events in order; every text of one turn goes out as one message."""
-    outcome, bodies, media = Outcome(), [], []
+    outcome, bodies, pictures, after = Outcome(), [], [], []
     for event in events:
         if isinstance(event, SendMessage):
             bodies.append(render(services.catalogs, event))
-            media += [{"url": link} for link in event.media]
+            pictures += [{"url": link} for link in event.media]
         elif isinstance(event, LanguageChosen):
             participant.language = event.language
         elif isinstance(event, Signal):
@@ -107,20 +167,19 @@ def apply_events(
         elif isinstance(event, Stopped):
             participant.stopped_at = now
         elif isinstance(event, Escalate):
-            db.add(
-                Escalation(
-                    participant_id=participant.id,
-                    reason=event.reason,
-                    flow_id=event.flow_id,
-                    step_id=event.step_id,
-                    created_at=now,
-                )
+            escalation, is_new = escalations.open_or_join(
+                services, db, participant, event.reason, now, flow_id=event.flow_id, step_id=event.step_id
             )
+            outcome.escalation_ids.append(escalation.id)
+            # Not understood: they may still answer the question; the text says a person will help.
+            told = is_new and event.reason != "not_understood"
+            after += [expect_contact(services, participant, now)] if told else []
         elif isinstance(event, FlowEnded) and event.completed:
             _flow_completed(services, db, participant, event, now, outcome)
     db.add(participant)
-    if bodies:
-        outcome.outbound_ids.append(queries.add_outbound(db, participant, "\n\n".join(bodies), now, media).id)
+    if bodies or after:
+        body = "\n\n".join(bodies + after)
+        outcome.outbound_ids.append(queries.add_outbound(db, participant, body, now, pictures).id)
     return outcome
 
 
@@ -145,17 +204,8 @@ def _flow_completed(
         absence = absences.record(services, db, participant, ended, now)
         outcome.absence_ids.append(absence.id)
     elif ended.flow_id == QUESTION_FLOW and ended.answers.get(QUESTION_STEP):
-        escalation = Escalation(
-            participant_id=participant.id,
-            reason="question",
-            flow_id=QUESTION_FLOW,
-            step_id=QUESTION_STEP,
-            details={
-                "appointment_id": ended.facts.get("appointment", {}).get("id"),
-                **kept(ended.answers[QUESTION_STEP], participant.language or "nl"),
-            },
-            created_at=now,
+        details = {"appointment_id": ended.facts.get("appointment", {}).get("id")}
+        escalation, _ = escalations.open_or_join(
+            services, db, participant, "question", now, flow_id=QUESTION_FLOW, step_id=QUESTION_STEP, details=details
         )
-        db.add(escalation)
-        db.flush()
-        outcome.question_ids.append(escalation.id)
+        outcome.escalation_ids.append(escalation.id)

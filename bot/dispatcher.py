@@ -7,7 +7,7 @@ next tick finds it again.
 import logging
 from datetime import datetime, timedelta
 
-from bot import jobs, reminders
+from bot import escalations, jobs, reminders
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -27,6 +27,10 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         stale = queries.unprocessed_inbound(db, now - STALE_INBOUND)
         untranslated = queries.intakes_waiting_for_translation(db, now - TRANSLATION_RETRY)
         unsent = queries.stale_pending_outbound(db, now - STALE_INBOUND)
+        unrelayed = queries.unrelayed_inbound(db, now - STALE_INBOUND)
+        renotified = escalations.schedule_renotifications(services, db, now)
+    with session_scope(services.db) as db:
+        notices = escalations.due_notices(db, now)
     confirmations = reminders.confirm_first_appointments(services, now)
     reminder_messages = reminders.dispatch_due(services, now)
     for message_id in [*retries, *unsent, *confirmations, *reminder_messages]:
@@ -35,6 +39,10 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         services.queue.enqueue(jobs.handle_inbound, message_id)
     for intake_id in untranslated:
         services.queue.enqueue(jobs.translate_intake, intake_id)
+    for escalation_id in notices:
+        services.queue.enqueue(jobs.notify_escalation, escalation_id)
+    for message_id in unrelayed:
+        services.queue.enqueue(jobs.relay_to_coordinator, message_id)
     counts = {
         "confirmations": len(confirmations),
         "reminders": len(reminder_messages),
@@ -42,6 +50,9 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         "unsent": len(unsent),
         "stale_inbound": len(stale),
         "translations": len(untranslated),
+        "escalation_notices": len(notices),
+        "renotified": renotified,
+        "unrelayed": len(unrelayed),
     }
     if any(counts.values()):
         log.info("dispatch: %s", counts)

@@ -74,7 +74,7 @@ def open_or_join(
         coordinator_id=_addressee(services, db, participant, reason),
         flow_id=flow_id,
         step_id=step_id,
-        details={reason: details} if details else {},
+        details=dict(details or {}),
         renotify_at=services.settings.office_hours.add(now, services.settings.escalation_renotify),
         notice_due_at=now,
         notice_kind=OPENED,
@@ -91,7 +91,7 @@ def _add_reason(db: DbSession, escalation: Escalation, reason: str, details: dic
     if reason not in escalation.reasons:
         escalation.reasons = [*escalation.reasons, reason]
     if details:
-        escalation.details = {**escalation.details, reason: details}
+        escalation.details = {**escalation.details, **details}
     escalation.priority = min(escalation.priority, PRIORITY.get(reason, 2))
     if escalation.notice_due_at is None:  # else the notice still to send covers it
         escalation.notice_due_at, escalation.notice_kind = now, REASON_ADDED
@@ -166,6 +166,15 @@ def open_for(db: DbSession, coordinator_id: int | None = None) -> Sequence[Escal
     if coordinator_id is not None:
         statement = statement.where(Escalation.coordinator_id == coordinator_id)
     return db.exec(statement.order_by(Escalation.priority, Escalation.created_at)).all()
+
+
+def listed(db: DbSession, include_resolved: bool = False) -> Sequence[Escalation]:
+    """Active ones most urgent and oldest first, then (when asked) the resolved, newest first."""
+    active = open_for(db)
+    if not include_resolved:
+        return active
+    resolved = select(Escalation).where(Escalation.status == EscalationStatus.RESOLVED)
+    return [*active, *db.exec(resolved.order_by(col(Escalation.resolved_at).desc())).all()]
 
 
 def schedule_renotifications(services: Services, db: DbSession, now: datetime, limit: int = 100) -> int:

@@ -3,23 +3,47 @@
 They take ids, read the clock themselves, and are safe to run twice.
 """
 
-from bot import conversation, dispatcher, intake, messaging, notices
-from bot.services import current_services
+from bot import conversation, dispatcher, escalation_notices, intake, messaging, notices, relay
+from bot.services import Services, current_services
 from storage.db import session_scope
-from storage.models import Intake
+from storage.models import Intake, Message
 
 
 def handle_inbound(message_id: int) -> None:
     services = current_services()
+    if _from_coordinator(services, message_id):
+        return _send_all(services, relay.handle_from_coordinator(services, message_id, services.clock()))
     outcome = conversation.handle_inbound(services, message_id, services.clock())
-    for outbound_id in outcome.outbound_ids:
-        services.queue.enqueue(send_message, outbound_id)
+    _send_all(services, outcome.outbound_ids)
     for intake_id in outcome.intake_ids:
         services.queue.enqueue(translate_intake, intake_id)
     for absence_id in outcome.absence_ids:
         services.queue.enqueue(notify_absence, absence_id)
-    for escalation_id in outcome.question_ids:
-        services.queue.enqueue(notify_question, escalation_id)
+    for escalation_id in dict.fromkeys(outcome.escalation_ids):
+        services.queue.enqueue(notify_escalation, escalation_id)
+    for relayed_id in outcome.relay_ids:
+        services.queue.enqueue(relay_to_coordinator, relayed_id)
+
+
+def _from_coordinator(services: Services, message_id: int) -> bool:
+    with session_scope(services.db) as db:
+        message = db.get(Message, message_id)
+        return message is not None and message.coordinator_id is not None
+
+
+def _send_all(services: Services, message_ids: list[int]) -> None:
+    for message_id in message_ids:
+        services.queue.enqueue(send_message, message_id)
+
+
+def notify_escalation(escalation_id: int) -> None:
+    services = current_services()
+    _send_all(services, escalation_notices.notify(services, escalation_id, services.clock()))
+
+
+def relay_to_coordinator(message_id: int) -> None:
+    services = current_services()
+    _send_all(services, relay.relay_to_coordinator(services, message_id, services.clock()))
 
 
 def send_message(message_id: int) -> None:
@@ -44,12 +68,5 @@ def translate_intake(intake_id: int) -> None:
 def notify_absence(absence_id: int) -> None:
     services = current_services()
     message_id = notices.absence_notice(services, absence_id, services.clock())
-    if message_id is not None:
-        services.queue.enqueue(send_message, message_id)
-
-
-def notify_question(escalation_id: int) -> None:
-    services = current_services()
-    message_id = notices.question_notice(services, escalation_id, services.clock())
     if message_id is not None:
         services.queue.enqueue(send_message, message_id)

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from bot import escalations
 from bot.channels import Outgoing, SendError
 from bot.i18n import SOURCE_LANGUAGE
 from bot.phone import Address
@@ -19,7 +20,7 @@ from bot.services import Services
 from bot.sms import short_text_key
 from storage import queries
 from storage.db import session_scope
-from storage.models import Channel, Coordinator, Escalation, Message, Participant
+from storage.models import EMAIL, Channel, Coordinator, Message, Participant
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def send_outbound(services: Services, message_id: int, now: datetime) -> None:
         message.route, message.channel = route, outgoing.to.channel
         db.add(message)
     try:
-        sent = services.channel.send(outgoing, services.status_callback_url)
+        sent = services.sender_for(outgoing.to.channel).send(outgoing, services.status_callback_url)
     except SendError as error:
         _record_failure(services, message_id, error, now)
         return
@@ -52,17 +53,22 @@ def send_outbound(services: Services, message_id: int, now: datetime) -> None:
 def _route(services: Services, db: DbSession, message: Message, now: datetime) -> tuple[Outgoing, str]:
     participant = db.get(Participant, message.participant_id) if message.participant_id else None
     recipient = participant or db.get(Coordinator, message.coordinator_id)
-    channel = Channel(message.channel)
-    if channel == Channel.WHATSAPP and participant and message.template and not _in_window(participant, now):
-        picked = services.templates.pick(message.template, participant.language)
-        if picked:
-            template, language, sid = picked
-            variables = template.content_variables(message.template_params or {})
-            return Outgoing(Address(recipient.phone, channel), message.body, sid, variables), f"template:{language}"
-        if services.settings.twilio_sms_from:
-            body = sms_body(services, message, participant.language)
-            return Outgoing(Address(recipient.phone, Channel.SMS), body), str(Channel.SMS)
+    # Coordinators read Dutch: their templates and SMS forms are the Dutch ones.
+    language = participant.language if participant else SOURCE_LANGUAGE
     media = tuple(item["url"] for item in message.media if item.get("url"))
+    if message.channel == EMAIL:
+        return Outgoing(Address(recipient.email or "", EMAIL), message.body, media_urls=media), EMAIL
+    channel = Channel(message.channel)
+    if channel == Channel.WHATSAPP and message.template and not _in_window(recipient, now):
+        picked = services.templates.pick(message.template, language)
+        if picked:
+            template, picked_language, sid = picked
+            variables = template.content_variables(message.template_params or {})
+            outgoing = Outgoing(Address(recipient.phone, channel), message.body, sid, variables)
+            return outgoing, f"template:{picked_language}"
+        if services.settings.twilio_sms_from:
+            body = sms_body(services, message, language)
+            return Outgoing(Address(recipient.phone, Channel.SMS), body), str(Channel.SMS)
     return Outgoing(Address(recipient.phone, channel), message.body, media_urls=media), str(channel)
 
 
@@ -74,8 +80,8 @@ def sms_body(services: Services, message: Message, language: str | None) -> str:
     return message.body
 
 
-def _in_window(participant: Participant, now: datetime) -> bool:
-    return participant.last_inbound_at is not None and now - participant.last_inbound_at < SERVICE_WINDOW
+def _in_window(recipient: Participant | Coordinator, now: datetime) -> bool:
+    return recipient.last_inbound_at is not None and now - recipient.last_inbound_at < SERVICE_WINDOW
 
 
 def _record_failure(services: Services, message_id: int, error: SendError, now: datetime) -> None:
@@ -89,7 +95,7 @@ def _record_failure(services: Services, message_id: int, error: SendError, now: 
         else:
             message.status = queries.FAILED
             message.next_attempt_at = None
-            open_failure_record(db, message, now)
+            open_failure_record(services, db, message, now)
         db.add(message)
     log.warning("message %s not sent (%s, code %s): %s", message_id, error, error.code, message.status)
 
@@ -122,18 +128,11 @@ def fall_back(services: Services, db: DbSession, failed: Message, now: datetime)
     return copy
 
 
-def open_failure_record(db: DbSession, message: Message, now: datetime) -> None:
-    """A message that could not reach the newcomer by any route: a coordinator must know."""
+def open_failure_record(services: Services, db: DbSession, message: Message, now: datetime) -> None:
+    """A message that could not reach the newcomer by any route: the coordinator on duty must know."""
     if message.participant_id is None:
         log.error("message %s to a coordinator failed for good (code %s)", message.id, message.error_code)
         return
     details = {"message_id": message.id, "error_code": message.error_code, "route": message.route}
-    db.add(
-        Escalation(
-            participant_id=message.participant_id,
-            reason="send_failed",
-            flow_id="messaging",
-            details=details,
-            created_at=now,
-        )
-    )
+    participant = db.get(Participant, message.participant_id)
+    escalations.open_or_join(services, db, participant, "send_failed", now, flow_id="messaging", details=details)

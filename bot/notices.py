@@ -11,7 +11,7 @@ from bot.own_words import translated, waiting
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Absence, Appointment, Coordinator, Escalation, Participant
+from storage.models import Absence, Appointment, Coordinator, Participant
 
 log = logging.getLogger(__name__)
 
@@ -25,23 +25,6 @@ def absence_notice(services: Services, absence_id: int, now: datetime) -> int | 
             db.add(absence)
         appointment = db.get(Appointment, absence.appointment_id)
         lines = _absence_lines(services, absence, appointment, db.get(Participant, absence.participant_id))
-        return _to_coordinator(db, appointment, "\n".join(lines), now)
-
-
-def question_notice(services: Services, escalation_id: int, now: datetime) -> int | None:
-    """Store the message that passes a newcomer's question to the coordinator."""
-    with session_scope(services.db) as db:
-        escalation = db.get(Escalation, escalation_id)
-        words = escalation.details
-        if waiting(words):
-            escalation.details = words = {**words, **translated(words, services.translator)}
-            db.add(escalation)
-        appointment = db.get(Appointment, int(words["appointment_id"]))
-        participant = db.get(Participant, escalation.participant_id)
-        lines = [
-            _text(services, "notice.question", _about(services, participant, appointment)),
-            *own_words_lines(words, services.coordinator_texts),
-        ]
         return _to_coordinator(db, appointment, "\n".join(lines), now)
 
 

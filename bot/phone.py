@@ -17,8 +17,8 @@ class InvalidPhone(ValueError):
 
 @dataclass(frozen=True)
 class Address:
-    phone: str  # E.164
-    channel: Channel
+    phone: str  # E.164; for the e-mail channel (coordinators only), the e-mail address
+    channel: str  # a Channel, or EMAIL
 
     @property
     def twilio(self) -> str:

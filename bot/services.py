@@ -7,15 +7,17 @@ from datetime import datetime
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import Engine
 
-from bot.channels import MessageChannel, make_channel
+from bot.channels import MessageChannel, SendError, make_channel
 from bot.config import Settings
 from bot.flow.loader import load_book
 from bot.flow.model import FlowBook
 from bot.i18n import Catalogs
+from bot.mail import SmtpMailer
 from bot.queue import InProcessJobQueue, JobQueue, RedisJobQueue
 from bot.templates import Templates
 from bot.translator import Translator
 from storage.db import make_engine
+from storage.models import EMAIL
 from storage.types import utcnow
 
 EXTENSION = "welkom"
@@ -33,6 +35,8 @@ class Services:
     channel: MessageChannel
     translator: Translator
     templates: Templates
+    # E-mail to coordinators who prefer it; None without SMTP_URL.
+    mailer: MessageChannel | None = None
     # The one clock of the bot's jobs and webhooks: tests and `bot dispatch --now` set it.
     clock: Callable[[], datetime] = field(default=utcnow)
 
@@ -40,21 +44,31 @@ class Services:
     def status_callback_url(self) -> str:
         return f"{self.settings.public_base_url}/webhooks/twilio/status"
 
+    def sender_for(self, channel: str) -> MessageChannel:
+        """E-mail goes by SMTP; everything else through Twilio (or the console)."""
+        if channel == EMAIL:
+            if self.mailer is None:
+                raise SendError("no SMTP_URL configured for e-mail")
+            return self.mailer
+        return self.channel
+
 
 def build_services(settings: Settings, app: Flask) -> Services:
     catalogs = Catalogs.load(settings.translations_dir)
     job_queue = InProcessJobQueue(app) if settings.embedded else RedisJobQueue(settings.redis_url)
     db = make_engine(settings.database_url)
+    coordinator_texts = Catalogs.load(settings.translations_dir, "coordinator")
     return Services(
         settings=settings,
         db=db,
         catalogs=catalogs,
-        coordinator_texts=Catalogs.load(settings.translations_dir, "coordinator"),
+        coordinator_texts=coordinator_texts,
         book=load_book(settings.flows_dir, catalogs, session_timeout=settings.session_timeout),
         queue=job_queue,
         channel=make_channel(settings),
         translator=Translator.from_settings(settings, db),
-        templates=Templates.load(settings.whatsapp_templates, catalogs),
+        templates=Templates.load(settings.whatsapp_templates, catalogs, coordinator_texts),
+        mailer=SmtpMailer(settings.smtp_url, settings.smtp_from) if settings.smtp_url else None,
     )
 
 

@@ -47,26 +47,30 @@ class Templates:
         return None
 
     @classmethod
-    def load(cls, path: Path | None, catalogs: Catalogs) -> "Templates":
+    def load(cls, path: Path | None, catalogs: Catalogs, coordinator_texts: Catalogs | None = None) -> "Templates":
+        """Templates for newcomers carry a text of their catalogs; those for coordinators
+        (Dutch only) one of the coordinators' catalog."""
         if path is None or not path.exists():
             return cls({})
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as error:
             raise ConfigError(f"WHATSAPP_TEMPLATES: {path}: not valid YAML: {error}") from error
-        return cls({name: _template(path, name, spec, catalogs) for name, spec in raw.items()})
+        texts = (catalogs, coordinator_texts) if coordinator_texts else (catalogs,)
+        return cls({name: _template(path, name, spec, texts) for name, spec in raw.items()})
 
 
-def _template(path: Path, name: str, spec: dict, catalogs: Catalogs) -> Template:
+def _template(path: Path, name: str, spec: dict, texts: tuple[Catalogs, ...]) -> Template:
     where = f"WHATSAPP_TEMPLATES: {path}: template '{name}'"
     if not isinstance(spec, dict) or not spec.get("text") or not isinstance(spec.get("content_sids"), dict):
         raise ConfigError(f"{where}: needs 'text', 'variables' and 'content_sids'")
     template = Template(name, spec["text"], tuple(spec.get("variables") or ()), dict(spec["content_sids"]))
     for language, sid in template.content_sids.items():
-        if language not in catalogs.languages:
+        if language not in texts[0].languages:
             raise ConfigError(f"{where}: unknown language '{language}'")
         if not _CONTENT_SID.match(str(sid)):
             raise ConfigError(f"{where}: '{sid}' for {language} is not a Content SID (HX + 32 hex)")
+        catalogs = next((c for c in texts if c.has(language, template.text)), texts[0])
         _check_variables(where, template, catalogs, language)
     return template
 

@@ -49,8 +49,11 @@ def inbound_message() -> Response:
     services = current_services()
     now = services.clock()
     with session_scope(services.db) as db:
-        participant = queries.get_or_create_participant(db, address.phone, address.channel, now)
-        message, is_new = queries.record_inbound(db, participant, inbound, now)
+        # A coordinator answering a notice is never greeted as a newcomer.
+        sender = queries.coordinator_by_phone(db, address.phone) or queries.get_or_create_participant(
+            db, address.phone, address.channel, now
+        )
+        message, is_new = queries.record_inbound(db, sender, inbound, now)
         message_id = message.id
     if is_new:
         services.queue.enqueue(jobs.handle_inbound, message_id)
@@ -82,7 +85,7 @@ def message_status() -> Response:
             fallback = messaging.fall_back(services, db, message, now)
             fallback_id = fallback.id if fallback else None
             if fallback is None:
-                messaging.open_failure_record(db, message, now)
+                messaging.open_failure_record(services, db, message, now)
     if fallback_id is not None:
         services.queue.enqueue(jobs.send_message, fallback_id)
     return empty_twiml()

@@ -16,7 +16,10 @@ def _utc_column(nullable: bool = True) -> Column:
 class Channel(StrEnum):
     WHATSAPP = "whatsapp"
     SMS = "sms"
-    EMAIL = "email"  # coordinators only
+
+
+# Coordinators may also be told by e-mail (never newcomers).
+EMAIL = "email"
 
 
 class Direction(StrEnum):
@@ -88,7 +91,7 @@ class Message(SQLModel, table=True):
     # A message relayed between a newcomer and a coordinator, and both its texts:
     # {"original", "language", "dutch", "status"} (see bot/own_words.py).
     escalation_id: int | None = Field(default=None, foreign_key="escalation.id", index=True)
-    translation: dict | None = Field(default=None, sa_column=Column(JSON))
+    translation: dict | None = Field(default=None, sa_column=Column(JSON(none_as_null=True)))
     status: str = Field(max_length=20)
     error_code: int | None = Field(default=None)
     attempts: int = Field(default=0)

@@ -62,6 +62,10 @@ def participant_by_phone(session: Session, phone: str) -> Participant | None:
     return session.exec(select(Participant).where(Participant.phone == phone)).first()
 
 
+def coordinator_by_phone(session: Session, phone: str) -> Coordinator | None:
+    return session.exec(select(Coordinator).where(Coordinator.phone == phone).order_by(Coordinator.id)).first()
+
+
 def intake_of(session: Session, participant_id: int) -> Intake | None:
     return session.exec(select(Intake).where(Intake.participant_id == participant_id)).first()
 
@@ -74,10 +78,14 @@ def get_or_create_participant(session: Session, phone: str, channel: str, now: d
     return participant
 
 
-def record_inbound(session: Session, participant: Participant, inbound: Inbound, now: datetime) -> tuple[Message, bool]:
-    """Store an inbound message once per Twilio SID; returns (message, is_new)."""
+def record_inbound(
+    session: Session, sender: Participant | Coordinator, inbound: Inbound, now: datetime
+) -> tuple[Message, bool]:
+    """Store an inbound message once per Twilio SID, from a newcomer or a coordinator; (message, is_new)."""
+    from_participant = isinstance(sender, Participant)
     values: dict[str, Any] = {
-        "participant_id": participant.id,
+        "participant_id": sender.id if from_participant else None,
+        "coordinator_id": None if from_participant else sender.id,
         "direction": Direction.INBOUND,
         "channel": inbound.channel,
         "body": inbound.body,
@@ -93,10 +101,12 @@ def record_inbound(session: Session, participant: Participant, inbound: Inbound,
     is_new = _insert_ignoring_conflict(session, Message, values, "twilio_sid")
     message = message_by_sid(session, inbound.sid)
     assert message is not None
-    # People move between SMS and WhatsApp; answer on the channel they last used.
-    participant.channel = inbound.channel
-    participant.last_inbound_at = max(filter(None, [participant.last_inbound_at, now]))
-    session.add(participant)
+    # People move between SMS and WhatsApp; answer on the channel they last used
+    # (a coordinator who chose e-mail keeps it).
+    if from_participant or sender.channel != "email":
+        sender.channel = inbound.channel
+    sender.last_inbound_at = max(filter(None, [sender.last_inbound_at, now]))
+    session.add(sender)
     return message, is_new
 
 
@@ -117,6 +127,27 @@ def claim_inbound(session: Session, message_id: int, now: datetime) -> Message |
         .values(processed_at=now, updated_at=now)
     )
     return session.get(Message, message_id) if result.rowcount == 1 else None
+
+
+def claim_relay(session: Session, message_id: int, translation: dict) -> bool:
+    """Mark a newcomer's message as passed on to the coordinator; only one job ever wins."""
+    result = session.execute(
+        update(Message).where(Message.id == message_id, Message.translation.is_(None)).values(translation=translation)
+    )
+    return result.rowcount == 1
+
+
+def unrelayed_inbound(session: Session, older_than: datetime, limit: int = 100) -> Sequence[int]:
+    """Newcomers' messages for a coordinator whose relay job was lost."""
+    statement = (
+        select(Message.id)
+        .where(Message.direction == Direction.INBOUND, Message.escalation_id.is_not(None))
+        .where(Message.participant_id.is_not(None), Message.translation.is_(None))
+        .where(Message.processed_at <= older_than)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    return session.exec(statement).all()
 
 
 def add_outbound(

@@ -262,8 +262,12 @@ def test_a_question_goes_to_the_begeleider(services: Services, signed_post) -> N
     reply(signed_post, "4", "Moet ik werkschoenen meenemen?")
     assert outbound(services)[-1].body == text(services, "nl", "reminder.question.sent")
     [notice] = outbound(services, to_coordinator=True)
-    assert notice.body.startswith("Amal (+31612345678) heeft een vraag over werk, dinsdag 1 december, 13:00")
-    assert notice.body.endswith("Moet ik werkschoenen meenemen?")
+    # An escalation like every call for help: its reference, the appointment, the words, how to answer.
+    lines = notice.body.split("\n")
+    assert lines[0] == "Welkom, melding #1: Amal heeft een vraag. Taal: Nederlands."
+    assert lines[1] == "Over: werk, dinsdag 1 december, 13:00, Buurthuis De Linde."
+    assert "- Moet ik werkschoenen meenemen?" in lines
+    assert lines[-1].startswith("Antwoord met #1 en je tekst")
 
 
 def test_cancelling_or_rescheduling_changes_the_reminders(services: Services) -> None:

@@ -99,6 +99,11 @@ def _copy(session: Session) -> Session:
     )
 
 
+def global_action(book: FlowBook, answer: Input) -> str | None:
+    """The word that works everywhere ("help", "stop", ...) that `answer` is, if any."""
+    return _global_action(book, answer)
+
+
 def _global_action(book: FlowBook, answer: Input) -> str | None:
     word = normalize(answer.text)
     return next((a for a in GLOBAL_ACTIONS if word and word in book.global_words.get(a, ())), None)
