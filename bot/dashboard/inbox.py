@@ -11,14 +11,14 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
-from bot import audit, escalations
+from bot import audit, escalations, jobs, relay
 from bot.dashboard.access import bp, current_user, escalation_or_404, sees_everything
 from bot.dashboard.participants import conversation
 from bot.dashboard.texts import t
 from bot.intake import language_name
 from bot.services import Services, current_services
 from storage.db import session_scope
-from storage.models import Coordinator, Escalation, Participant, User
+from storage.models import Coordinator, Escalation, EscalationStatus, Participant, User
 
 # The conversation beside an escalation: its last messages.
 EXCERPT = 8
@@ -56,6 +56,10 @@ def waiting_time(waited: timedelta) -> str:
 
 @bp.get("/escalations/<int:escalation_id>")
 def escalation_page(escalation_id: int):
+    return _escalation_page(escalation_id)
+
+
+def _escalation_page(escalation_id: int, draft: str = "", preview: str | None = None):
     services = current_services()
     with session_scope(services.db) as db:
         escalation, participant = escalation_or_404(db, current_user(), escalation_id)
@@ -67,6 +71,8 @@ def escalation_page(escalation_id: int):
             "conversation": conversation(services, db, participant)[-EXCERPT:],
             "history": [(event, _actor_name(db, event.actor)) for event in escalations.history(db, escalation.id)],
             "coordinators": list(db.exec(select(Coordinator).order_by(Coordinator.name))),
+            "draft": draft,
+            "preview": preview,
         }
     return render_template("dashboard/escalation.html", **context)
 
@@ -79,9 +85,26 @@ def _actor_name(db: DbSession, actor: str) -> str:
     return found.name if found else t(f"actor.{kind}") if kind in ("system", "participant") else actor
 
 
+@bp.post("/escalations/<int:escalation_id>/preview")
+def escalation_preview(escalation_id: int):
+    """The reply as the newcomer will read it, translated, before anything is sent."""
+    services, draft = current_services(), request.form.get("text", "").strip()
+    if not draft:
+        flash(t("inbox.reply_empty"))
+        return redirect(url_for("dashboard.escalation_page", escalation_id=escalation_id))
+    with session_scope(services.db) as db:
+        escalation, _ = escalation_or_404(db, current_user(), escalation_id)
+    return _escalation_page(escalation_id, draft, relay.preview(services, escalation, draft))
+
+
 @bp.post("/escalations/<int:escalation_id>/acknowledge")
 def escalation_acknowledge(escalation_id: int):
     return _act(escalation_id, "escalation.acknowledged", _acknowledge)
+
+
+@bp.post("/escalations/<int:escalation_id>/reply")
+def escalation_reply(escalation_id: int):
+    return _act(escalation_id, "escalation.replied", _reply)
 
 
 @bp.post("/escalations/<int:escalation_id>/resolve")
@@ -94,23 +117,32 @@ def escalation_hand_over(escalation_id: int):
     return _act(escalation_id, "escalation.handed_over", _hand_over)
 
 
-Change = Callable[[Services, DbSession, Escalation, str, datetime], bool]
+# An action on an escalation: the messages to send, or None when nothing changed.
+Change = Callable[[Services, DbSession, Escalation, str, datetime], list[int] | None]
 
 
-def _acknowledge(_services: Services, db: DbSession, escalation: Escalation, actor: str, now: datetime) -> bool:
-    return escalations.acknowledge(db, escalation, actor, now)
+def _acknowledge(_services: Services, db: DbSession, escalation: Escalation, actor: str, now: datetime):
+    return [] if escalations.acknowledge(db, escalation, actor, now) else None
 
 
-def _resolve(_services: Services, db: DbSession, escalation: Escalation, actor: str, now: datetime) -> bool:
-    return escalations.resolve(db, escalation, actor, now)
+def _reply(services: Services, db: DbSession, escalation: Escalation, actor: str, now: datetime):
+    text = request.form.get("text", "").strip()
+    if not text or escalation.status == EscalationStatus.RESOLVED:
+        return None
+    return relay.reply(services, db, escalation, text, actor, now)
 
 
-def _hand_over(services: Services, db: DbSession, escalation: Escalation, actor: str, now: datetime) -> bool:
+def _resolve(services: Services, db: DbSession, escalation: Escalation, actor: str, now: datetime):
+    """Resolved, and the newcomer is told kindly how to ask again."""
+    return relay.close(services, db, escalation, actor, now) or None
+
+
+def _hand_over(services: Services, db: DbSession, escalation: Escalation, actor: str, now: datetime):
     chosen = request.form.get("coordinator_id", "")
     if not chosen.isdigit() or db.get(Coordinator, int(chosen)) is None or int(chosen) == escalation.coordinator_id:
-        return False
+        return None
     escalations.hand_over(services, db, escalation, int(chosen), actor, now)
-    return True
+    return []
 
 
 def _act(escalation_id: int, action: str, change: Change):
@@ -118,10 +150,12 @@ def _act(escalation_id: int, action: str, change: Change):
     now = services.clock()
     with session_scope(services.db) as db:
         escalation, participant = escalation_or_404(db, user, escalation_id)
-        done = change(services, db, escalation, f"user:{user.id}", now)
-        if done:
+        to_send = change(services, db, escalation, f"user:{user.id}", now)
+        if to_send is not None:
             audit.record(db, user.id, action, participant.id, now, escalation_id=escalation.id)
-    flash(t(f"inbox.{action}" if done else "inbox.unchanged", ref=f"#{escalation_id}"))
-    if action == "escalation.acknowledged" or not done:
-        return redirect(url_for("dashboard.escalation_page", escalation_id=escalation_id))
-    return redirect(url_for("dashboard.inbox"))
+    for message_id in to_send or []:
+        services.queue.enqueue(jobs.send_message, message_id)
+    flash(t(f"inbox.{action}" if to_send is not None else "inbox.unchanged", ref=f"#{escalation_id}"))
+    if action in ("escalation.handed_over", "escalation.resolved") and to_send is not None:
+        return redirect(url_for("dashboard.inbox"))
+    return redirect(url_for("dashboard.escalation_page", escalation_id=escalation_id))

@@ -13,7 +13,7 @@ from bot import audit
 from bot.dashboard.access import bp, current_user, participant_or_404, sees_everything, visible_participants
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.intake import INTAKE_FLOW, dutch_fields, language_name, own_words_lines
-from bot.own_words import kept, translated
+from bot.own_words import TRANSLATED, kept, translated
 from bot.services import Services, current_services
 from storage import queries
 from storage.db import session_scope
@@ -132,6 +132,9 @@ def conversation(services: Services, db: DbSession, participant: Participant) ->
 
 def _line(services: Services, message: Message, language: str) -> ConversationLine:
     words = kept(message.body, language)
+    if words["dutch"] is None and (message.translation or {}).get("dutch"):
+        # Relayed: the coordinator's own Dutch, or the newcomer's words as translated when passed on.
+        words = {**words, "dutch": message.translation["dutch"], "status": TRANSLATED}
     if words["dutch"] is None:
         words = translated(words, services.translator)
     lines = own_words_lines(words, services.coordinator_texts)

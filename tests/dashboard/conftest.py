@@ -15,6 +15,7 @@ from storage.db import session_scope
 from storage.models import Coordinator, Participant
 from tests.conftest import make_app
 from tests.support.browser import CHROMIUM, require_chromium
+from tests.support.fake_translators import FakeGoogle
 from tests.support.http import serving
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # a Friday; the clock of these tests
@@ -53,9 +54,16 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def translator_url() -> Iterator[str]:
+    """A Google Translate stand-in that answers '[<target>] <text>'."""
+    with serving(FakeGoogle()) as url:
+        yield url
+
+
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[Live]:
-    app = make_app(tmp_path, DEMO="1")
+def live(tmp_path: Path, translator_url: str) -> Iterator[Live]:
+    app = make_app(tmp_path, DEMO="1", TRANSLATOR="google", TRANSLATOR_URL=translator_url)
     services = app.extensions[EXTENSION]
     services.channel.echo = None
     services.clock = lambda: NOW
