@@ -15,7 +15,7 @@ from bot import appointments, audit, jobs
 from bot.dashboard.access import appointment_or_404, bp, current_user, participant_or_404, visible_participants
 from bot.dashboard.texts import t
 from bot.i18n import PEOPLE_ZONE
-from bot.schedule import ScheduleError
+from bot.schedule import ReminderRules, ScheduleError
 from bot.services import Services, current_services
 from storage import queries
 from storage.db import session_scope
@@ -91,7 +91,14 @@ def _create(services: Services, db: DbSession, participant: Participant, form: d
         raise FormError(str(error).partition(":")[0]) from error
 
 
-def _from_intake(db, participant, new, until: date, now, rules) -> list[Appointment]:
+def _from_intake(
+    db: DbSession,
+    participant: Participant,
+    new: appointments.NewAppointment,
+    until: date,
+    now: datetime,
+    rules: ReminderRules,
+) -> list[Appointment]:
     intake = queries.intake_of(db, participant.id)
     if intake is None:
         raise FormError("days")

@@ -17,7 +17,7 @@ from bot.own_words import TRANSLATED, kept, translated
 from bot.services import Services, current_services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Absence, Appointment, Coordinator, Direction, Message, Participant, User
+from storage.models import Absence, Appointment, AuditEntry, Coordinator, Direction, Message, Participant, User
 
 STATUSES = ("active", "no_consent", "stopped")
 PAGE_SIZE = 200
@@ -141,6 +141,6 @@ def _line(services: Services, message: Message, language: str) -> ConversationLi
     return ConversationLine(message.created_at, message.direction == Direction.INBOUND, lines, message.status)
 
 
-def _trail(db: DbSession, participant_id: int) -> list[tuple[object, str]]:
+def _trail(db: DbSession, participant_id: int) -> list[tuple[AuditEntry, str]]:
     names = {u.id: u.name for u in db.exec(select(User))}
     return [(entry, names.get(entry.user_id, "?")) for entry in audit.trail(db, participant_id)]

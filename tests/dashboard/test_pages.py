@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot import appointments, escalations
 from bot.i18n import format_when
 from storage.db import session_scope
-from storage.models import Absence, Appointment, Direction, Escalation, Message, Reminder
+from storage.models import Absence, Appointment, AuditEntry, Direction, Escalation, Message, Reminder
 from tests.dashboard.conftest import ANNA, CENTRE, FIRST_START, Centre, Live, login
 
 MOVED_TO = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)  # Thursday 10:30 in Amsterdam
@@ -109,3 +109,30 @@ def test_the_overview_counts_each_week_in_the_table_the_chart_and_the_csv(page, 
     assert rows[0][:2] == ["Week van", "Gekomen"]
     assert ["2026-11-30", "4", "1", "1", "1", "1", "1", "3.0"] in rows
     assert len(rows) == 9
+
+
+def test_appointments_are_made_weekly_from_the_form_and_bad_input_keeps_what_was_typed(
+    page, live: Live, centre: Centre
+) -> None:
+    login(page, ANNA)
+    page.goto(f"/dashboard/appointments?participant_id={centre.amal}")
+    page.get_by_label("Datum", exact=True).fill("2026-12-08")
+    page.get_by_label("Plaats").fill("Buurthuis")
+    page.get_by_label("Eigen regel (RRULE)").check()
+    page.get_by_label("Herhaalregel (RRULE)").fill("FREQ=WEEKLY")
+    page.get_by_role("button", name="Afspraak maken").click()
+    assert "De herhaalregel klopt niet" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Plaats").input_value() == "Buurthuis"  # nothing typed is lost
+
+    page.get_by_label("Elke week, een aantal weken").check()
+    page.get_by_label("Aantal weken", exact=True).fill("4")
+    page.get_by_role("button", name="Afspraak maken").click()
+    page.wait_for_load_state()
+    assert "4 afspraak/afspraken gemaakt." in page.get_by_role("status").inner_text()
+    with session_scope(live.services.db) as db:
+        made = db.exec(select(Appointment).where(Appointment.place_name == "Buurthuis")).all()
+        starts = [a.starts_at for a in made]
+        reminders = db.exec(select(Reminder).where(Reminder.appointment_id.in_([a.id for a in made]))).all()
+        audited = db.exec(select(AuditEntry.action)).all()
+    assert starts == [datetime(2026, 12, 8, 8, 0, tzinfo=UTC) + timedelta(weeks=n) for n in range(4)]
+    assert len(reminders) == 8 and audited == ["appointment.created"]
