@@ -16,6 +16,7 @@ from bot.chat import ChatSession, run_chat
 from bot.csv_import import import_command
 from bot.intake import INTAKE_FLOW, dutch_summary
 from bot.phone import Address, InvalidPhone, to_e164
+from bot.privacy_cli import erase_command, export_command
 from bot.queue import InProcessJobQueue
 from bot.schedule import ScheduleError
 from bot.services import EXTENSION, Services
@@ -40,6 +41,8 @@ def bot() -> None:
 
 bot.add_command(import_command)
 bot.add_command(user_command)
+bot.add_command(export_command)
+bot.add_command(erase_command)
 
 
 @bot.command()

@@ -69,6 +69,11 @@ class Settings:
     office_hours: OfficeHours = OfficeHours.parse("Mon-Fri 09:00-17:00")
     # Copies of the photos and voice notes people send (Twilio deletes its own after a while).
     media_dir: Path = ROOT / "instance" / "media"
+    # More messages than this a minute from one number are stored but not answered (one notice).
+    flood_per_minute: int = 20
+    # Message texts older than this are blanked; participants inactive this long are erased.
+    retention_messages: timedelta = timedelta(days=90)
+    retention_participant_months: int = 12
     flows_dir: Path = ROOT / "flows"
     translations_dir: Path = ROOT / "translations"
 
@@ -139,6 +144,13 @@ def _escalations(env: dict[str, str]) -> dict:
         "escalation_renotify": timedelta(minutes=minutes),
         "office_hours": office_hours,
         "media_dir": Path(env.get("MEDIA_DIR", str(ROOT / "instance" / "media"))),
+        "flood_per_minute": int(_positive_number("FLOOD_PER_MINUTE", env.get("FLOOD_PER_MINUTE", "20"))),
+        "retention_messages": timedelta(
+            days=_positive_number("RETENTION_MESSAGES_DAYS", env.get("RETENTION_MESSAGES_DAYS", "90"))
+        ),
+        "retention_participant_months": int(
+            _positive_number("RETENTION_PARTICIPANT_MONTHS", env.get("RETENTION_PARTICIPANT_MONTHS", "12"))
+        ),
     }
 
 

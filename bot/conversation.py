@@ -1,12 +1,12 @@
 """One inbound message through the flow engine, and its events applied."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session as DbSession
 
-from bot import absences, appointments, escalations, media, relay
+from bot import absences, appointments, escalations, media, opt_out, relay
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
 from bot.flow.model import Input, Session
@@ -19,6 +19,9 @@ from storage.db import session_scope
 from storage.models import Appointment, AppointmentStatus, Message, Participant
 
 QUESTION_FLOW, QUESTION_STEP = "herinnering", "ask_question"
+
+
+FLOOD_WINDOW = timedelta(minutes=1)
 
 
 @dataclass
@@ -44,15 +47,48 @@ def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcom
         if message is None:
             return Outcome()
         participant = db.get(Participant, message.participant_id)
-        participant.stopped_at = None  # writing again undoes 'stop'
-        outcome = Outcome(outbound_ids=relay.deliver_owed(db, now, participant_id=participant.id))
-        if not _passed_to_a_person(services, db, participant, message, now, outcome):
+        outcome = Outcome()
+        handled = (
+            _stopped(services, db, participant, message, now, outcome)
+            or _flooding(services, db, participant, now, outcome)
+            or _passed_to_a_person(services, db, participant, message, now, outcome)
+        )
+        if not handled:
             session, events = _advance(services, db, participant, message, now)
             save_session(db, participant, session, now)
             _merge(outcome, apply_events(services, db, participant, events, now))
         if participant.consent_given_at is None:
             _forget_words(db, message)
         return outcome
+
+
+def _stopped(
+    services: Services, db: DbSession, participant: Participant, message: Message, now: datetime, outcome: Outcome
+) -> bool:
+    """Stop and start come before anything else; a stopped person gets nothing until 'start'."""
+    if opt_out.is_carrier_stop(message.body, message.channel):
+        opt_out.stop(participant, now)  # Twilio answers these itself
+    elif participant.stopped_at is not None and opt_out.is_start(message.body, services.start_words):
+        opt_out.start(participant)
+        reply = services.catalogs.text(participant.language or "nl", "global.start.reply")
+        outcome.outbound_ids.append(queries.add_outbound(db, participant, reply, now).id)
+    elif participant.stopped_at is None:
+        outcome.outbound_ids += relay.deliver_owed(db, now, participant_id=participant.id)
+        return False
+    db.add(participant)
+    return True
+
+
+def _flooding(services: Services, db: DbSession, participant: Participant, now: datetime, outcome: Outcome) -> bool:
+    """Very many messages a minute: kept, not answered, so one number cannot hold up the rest."""
+    count = queries.inbound_count_since(db, participant.id, now - FLOOD_WINDOW)
+    limit = services.settings.flood_per_minute
+    if count <= limit:
+        return False
+    if count == limit + 1:  # one notice, then silence until it calms down
+        notice = services.catalogs.text(participant.language or "nl", "flood.notice")
+        outcome.outbound_ids.append(queries.add_outbound(db, participant, notice, now).id)
+    return True
 
 
 def _passed_to_a_person(

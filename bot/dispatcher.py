@@ -7,7 +7,7 @@ next tick finds it again.
 import logging
 from datetime import datetime, timedelta
 
-from bot import escalations, jobs, reminders
+from bot import escalations, jobs, privacy, reminders
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -31,6 +31,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         renotified = escalations.schedule_renotifications(services, db, now)
     with session_scope(services.db) as db:
         notices = escalations.due_notices(db, now)
+    retention = privacy.apply_retention(services, now)
     confirmations = reminders.confirm_first_appointments(services, now)
     reminder_messages = reminders.dispatch_due(services, now)
     for message_id in [*retries, *unsent, *confirmations, *reminder_messages]:
@@ -53,6 +54,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         "escalation_notices": len(notices),
         "renotified": renotified,
         "unrelayed": len(unrelayed),
+        **retention,
     }
     if any(counts.values()):
         log.info("dispatch: %s", counts)

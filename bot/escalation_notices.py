@@ -56,7 +56,13 @@ def _excerpt(db: DbSession, participant: Participant, now: datetime) -> list[Mes
         .order_by(col(Message.id).desc())
         .limit(EXCERPT_SIZE)
     )
-    return [m for m in reversed(db.exec(statement).all()) if m.body.strip() or m.media]
+    return [m for m in reversed(db.exec(statement).all()) if _says_something(m)]
+
+
+def _says_something(message: Message) -> bool:
+    """Words or media; a bare number only answered one of the bot's own questions."""
+    body = message.body.strip()
+    return bool(message.media) or bool(body) and not body.isdigit()
 
 
 def _prepared(services: Services, message: Message, language: str) -> tuple[dict | None, list[dict]]:

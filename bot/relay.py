@@ -143,6 +143,7 @@ class _Plan:
     refusal: str | None  # a coordinator text key when it cannot be done
     language: str
     media: list[dict] = field(default_factory=list)
+    refusal_params: dict[str, str] = field(default_factory=dict)
 
 
 def handle_from_coordinator(services: Services, message_id: int, now: datetime) -> list[int]:
@@ -189,6 +190,9 @@ def _plan(services: Services, db: DbSession, coordinator: Coordinator, message: 
         if not escalations.may_answer(services, db, escalation, coordinator):
             return _Plan(command, command.ref, "relay.not_yours", "nl")
     participant = db.get(Participant, escalation.participant_id)
+    if command.action == "say" and participant.stopped_at is not None:
+        who = {"who": notice_lines.who(services, participant)}
+        return _Plan(command, escalation.id, "relay.stopped", participant.language or "nl", refusal_params=who)
     if command.action == "say" and not command.text and not message.media:
         return _Plan(command, escalation.id, "relay.nothing_to_send", participant.language or "nl")
     return _Plan(command, escalation.id, None, participant.language or "nl", list(message.media))
@@ -207,22 +211,25 @@ def _carry_out(
         return [_to_coordinator(db, coordinator, open_list(services, db, coordinator), now)]
     ref = {"ref": str(plan.escalation_id or plan.command.ref)}
     if plan.refusal:
-        return [_to_coordinator(db, coordinator, lines_text(services, plan.refusal, ref), now)]
+        refusal = lines_text(services, plan.refusal, {**ref, **plan.refusal_params})
+        return [_to_coordinator(db, coordinator, refusal, now)]
+    about = plan.escalation_id
     escalation = db.get(Escalation, plan.escalation_id)
     participant = db.get(Participant, escalation.participant_id)
     actor = escalations.coordinator_actor(coordinator.id)
     message.escalation_id = escalation.id
     if plan.command.action == "acknowledge":
         escalations.acknowledge(db, escalation, actor, now)
-        return [_to_coordinator(db, coordinator, lines_text(services, "relay.acknowledged", ref), now)]
+        return [_to_coordinator(db, coordinator, lines_text(services, "relay.acknowledged", ref), now, about)]
     if plan.command.action == "resolve":
         sent = close(services, db, escalation, actor, now)
         text = lines_text(services, "relay.resolved", {**ref, "who": notice_lines.who(services, participant)})
-        return [*sent, _to_coordinator(db, coordinator, text, now)]
+        return [*sent, _to_coordinator(db, coordinator, text, now, about)]
     message.translation = translation
     links = media.forwardable(services, message.media)
     sent = send_reply(services, db, escalation, translation or {}, actor, now, media=links)
-    return [*sent, _to_coordinator(db, coordinator, _sent_note(services, participant, translation, ref), now)]
+    note = _sent_note(services, participant, translation, ref)
+    return [*sent, _to_coordinator(db, coordinator, note, now, about)]
 
 
 def _sent_note(services: Services, participant: Participant, translation: dict | None, ref: dict) -> str:
@@ -251,8 +258,14 @@ def open_list(services: Services, db: DbSession, coordinator: Coordinator) -> st
     return "\n".join(lines)
 
 
-def _to_coordinator(db: DbSession, coordinator: Coordinator, body: str, now: datetime) -> int:
-    return queries.add_outbound(db, coordinator, body, now).id
+def _to_coordinator(
+    db: DbSession, coordinator: Coordinator, body: str, now: datetime, escalation_id: int | None = None
+) -> int:
+    """A short answer to the coordinator, linked to the escalation it is about (so erasing finds it)."""
+    message = queries.add_outbound(db, coordinator, body, now)
+    message.escalation_id = escalation_id
+    db.add(message)
+    return message.id
 
 
 # --- newcomer -> coordinator ----------------------------------------------------------------

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import Engine
 
+from bot import opt_out
 from bot.channels import MessageChannel, SendError, make_channel
 from bot.config import Settings
 from bot.flow.loader import load_book
@@ -37,6 +38,8 @@ class Services:
     templates: Templates
     # E-mail to coordinators who prefer it; None without SMTP_URL.
     mailer: MessageChannel | None = None
+    # Words in any language that start messages again after 'stop'.
+    start_words: frozenset[str] = frozenset()
     # The one clock of the bot's jobs and webhooks: tests and `bot dispatch --now` set it.
     clock: Callable[[], datetime] = field(default=utcnow)
 
@@ -69,6 +72,7 @@ def build_services(settings: Settings, app: Flask) -> Services:
         translator=Translator.from_settings(settings, db),
         templates=Templates.load(settings.whatsapp_templates, catalogs, coordinator_texts),
         mailer=SmtpMailer(settings.smtp_url, settings.smtp_from) if settings.smtp_url else None,
+        start_words=opt_out.start_words(catalogs),
     )
 
 

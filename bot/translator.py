@@ -31,6 +31,8 @@ from storage.translations import cached_translation, store_translation, translat
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
+# urllib3 logs each request line at DEBUG, and providers take the text in the query string.
+logging.getLogger("urllib3.connectionpool").setLevel(logging.INFO)
 
 TRANSLATED, UNTRANSLATED, SAME_LANGUAGE = "translated", "untranslated", "same_language"
 

@@ -320,3 +320,12 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=40)
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: datetime = Field(sa_column=_utc_column(False))
+
+
+class Maintenance(SQLModel, table=True):
+    """When a periodic chore (e.g. retention) last ran: one dispatcher of many does it."""
+
+    __tablename__ = "maintenance"
+
+    name: str = Field(primary_key=True, max_length=40)
+    last_run_at: datetime = Field(sa_column=_utc_column(False))

@@ -2,14 +2,24 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, func, select
 
-from storage.models import Appointment, Coordinator, Direction, FlowSession, Intake, Message, Participant, Reminder
+from storage.models import (
+    Appointment,
+    Coordinator,
+    Direction,
+    FlowSession,
+    Intake,
+    Maintenance,
+    Message,
+    Participant,
+    Reminder,
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +65,7 @@ def _insert_ignoring_conflict(session: Session, model: type[SQLModel], values: d
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
     # RETURNING tells whether a row went in; rowcount is -1 on PostgreSQL here.
-    return session.execute(statement.returning(model.id)).first() is not None
+    return session.execute(statement.returning(getattr(model, key))).first() is not None
 
 
 def participant_by_phone(session: Session, phone: str) -> Participant | None:
@@ -112,6 +122,13 @@ def record_inbound(
 
 def message_by_sid(session: Session, sid: str) -> Message | None:
     return session.exec(select(Message).where(Message.twilio_sid == sid)).first()
+
+
+def inbound_count_since(session: Session, participant_id: int, since: datetime) -> int:
+    statement = select(func.count(Message.id)).where(
+        Message.participant_id == participant_id, Message.direction == Direction.INBOUND, Message.created_at > since
+    )
+    return session.exec(statement).one()
 
 
 def claim_inbound(session: Session, message_id: int, now: datetime) -> Message | None:
@@ -289,5 +306,16 @@ def claim_confirmation(session: Session, appointment_id: int, now: datetime) -> 
         update(Appointment)
         .where(Appointment.id == appointment_id, Appointment.confirmation_sent_at.is_(None))
         .values(confirmation_sent_at=now)
+    )
+    return result.rowcount == 1
+
+
+def claim_chore(session: Session, name: str, now: datetime, every: timedelta) -> bool:
+    """True for the one caller that should run chore `name` now (at most once per `every`)."""
+    _insert_ignoring_conflict(session, Maintenance, {"name": name, "last_run_at": now - every}, "name")
+    result = session.execute(
+        update(Maintenance)
+        .where(Maintenance.name == name, Maintenance.last_run_at <= now - every)
+        .values(last_run_at=now)
     )
     return result.rowcount == 1

@@ -149,6 +149,9 @@ def test_help_and_stop_are_recorded(app: Flask, services: Services) -> None:
     newcomer.says("stop")
     with session_scope(services.db) as db:
         assert db.exec(select(Participant)).one().stopped_at is not None
-    newcomer.says("hello again")
+    newcomer.says("hello again")  # after stop, only a start word starts again (see tests/test_opt_out.py)
+    with session_scope(services.db) as db:
+        assert db.exec(select(Participant)).one().stopped_at is not None
+    newcomer.says("start")
     with session_scope(services.db) as db:
         assert db.exec(select(Participant)).one().stopped_at is None

@@ -24,6 +24,7 @@ TABLES = {
     "cached_translation",
     "escalation",
     "escalation_event",
+    "maintenance",
     "coordinator",
     "appointment",
     "reminder",

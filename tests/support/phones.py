@@ -24,7 +24,13 @@ class Phones:
 
     def send(self, phone: str, body: str = "", **extra: str) -> None:
         """A WhatsApp message from `phone`, handled with everything it starts."""
-        form = inbound_form(f"SM{next(_SIDS):032x}", body, sender=f"whatsapp:{phone}", **extra)
+        self._post(f"whatsapp:{phone}", body, **extra)
+
+    def send_sms(self, phone: str, body: str) -> None:
+        self._post(phone, body)
+
+    def _post(self, sender: str, body: str, **extra: str) -> None:
+        form = inbound_form(f"SM{next(_SIDS):032x}", body, sender=sender, **extra)
         signature = sign(self.services.settings.webhook_token, PUBLIC_BASE_URL + INBOUND_PATH, form)
         response = self.client.post(INBOUND_PATH, data=form, headers={"X-Twilio-Signature": signature})
         assert response.status_code == 200

@@ -1,0 +1,148 @@
+"""Erasure leaves nothing of the person in any table or in the media storage; export shows it all."""
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import inspect, text
+from sqlmodel import select
+
+from bot.services import EXTENSION
+from storage.db import session_scope
+from storage.models import Absence, Appointment, Escalation, Message, Participant
+from tests.support.fake_translators import FakeGoogle, fake_translation
+from tests.support.http import serving
+from tests.support.phones import Phones
+from tests.test_relay import (
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    BEGELEIDER,
+    MONDAY_10,
+    SOMALI,
+    TIGRINYA,
+    MediaHost,
+    at,
+    centre,
+)
+
+# What Hodan wrote and what was written about her: none of it may remain after erasure.
+HER_WORDS = ("Mahadsanid waan sugi doonaa", "Caruurtaydu waa xanuunsan tahay", "Hodan Ali")
+
+
+def every_stored_text(app: Flask) -> str:
+    """Every row of every table, as text: what a search of the database would find."""
+    engine = app.extensions[EXTENSION].db
+    with engine.connect() as connection:
+        rows = [
+            repr(tuple(row))
+            for table in inspect(engine).get_table_names()
+            for row in connection.execute(text(f'SELECT * FROM "{table}"'))
+        ]
+    return "\n".join(rows)
+
+
+def hodan_talks_to_her_begeleider(app: Flask, media_url: str) -> None:
+    services, phones = app.extensions[EXTENSION], Phones(app)
+    with session_scope(services.db) as db:
+        db.add(
+            Appointment(
+                participant_id=1,
+                coordinator_id=1,
+                kind="work",
+                starts_at=MONDAY_10 + timedelta(days=1),
+                ends_at=MONDAY_10 + timedelta(days=1, hours=3),
+                place_name="Kringloop",
+                notes="Hodan brengt haar dochter mee",
+            )
+        )
+    phones.send(SOMALI, "caawimaad")
+    phones.send(BEGELEIDER, "#1 Dag Hodan, ik bel je zo")
+    phones.send(SOMALI, HER_WORDS[0])
+    voice = {"NumMedia": "1", "MediaContentType0": "audio/ogg", "MediaUrl0": f"{media_url}/Media/ME1"}
+    phones.send(SOMALI, "", **voice)
+    services.clock = lambda: (MONDAY_10 + timedelta(minutes=5)).astimezone(UTC)
+    phones.send(SOMALI, "afmelden")  # the bot's own dialogue: its questions get the answers
+    for body in ("1", "6", HER_WORDS[1], "1"):  # cannot come, another reason, in her words, right
+        phones.send(SOMALI, body)
+
+
+def test_erasure_leaves_nothing_of_the_person_and_keeps_the_counts(tmp_path: Path) -> None:
+    host, google = MediaHost(), FakeGoogle()
+    with serving(host) as media_url, serving(google) as translator_url:
+        app = centre(
+            tmp_path,
+            translator_url,
+            TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+            TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+            MESSAGING_BACKEND="console",
+        )
+        hodan_talks_to_her_begeleider(app, media_url)
+    services = app.extensions[EXTENSION]
+    before = every_stored_text(app)
+    traces = [SOMALI, *HER_WORDS, fake_translation(HER_WORDS[0], "nl"), "ik bel je zo"]
+    assert all(trace in before for trace in traces), [t for t in traces if t not in before]
+    assert any((tmp_path / "media").iterdir())
+
+    result = app.test_cli_runner().invoke(args=["bot", "erase", SOMALI, "--yes"])
+    assert result.exit_code == 0, result.output
+
+    after = every_stored_text(app)
+    assert [trace for trace in traces if trace in after] == []
+    assert "Hodan" not in after
+    assert list((tmp_path / "media").iterdir()) == []
+    with session_scope(services.db) as db:  # the counts stay
+        assert db.get(Participant, 1).language == "so"
+        assert db.get(Escalation, 1).reasons == ["asked_for_person", "voice_note"]
+        assert len(db.exec(Absence.__table__.select()).all()) == 1
+        assert db.get(Appointment, 1).status == "cancelled"
+        assert len(db.exec(Message.__table__.select()).all()) > 10
+    assert TIGRINYA in after  # others are untouched
+    again = app.test_cli_runner().invoke(args=["bot", "erase", SOMALI, "--yes"])
+    assert again.exit_code == 1 and "geen deelnemer" in again.output
+
+
+def test_export_gives_everything_kept_about_one_participant(tmp_path: Path) -> None:
+    host = MediaHost()
+    with serving(host) as media_url:
+        app = centre(tmp_path)
+        hodan_talks_to_her_begeleider(app, media_url)
+    result = app.test_cli_runner().invoke(args=["bot", "export", SOMALI])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["export_version"] == 1 and data["participant"]["phone"] == SOMALI
+    assert data["participant"]["name"] == "Hodan Ali" and data["participant"]["language"] == "so"
+    bodies = [m["body"] for m in data["messages"]]
+    assert "caawimaad" in bodies and HER_WORDS[0] in bodies
+    assert any(b.startswith("#1 Hodan:") for b in bodies)  # what the coordinator was told
+    assert data["absences"][0]["own_words"]["original"] == HER_WORDS[1]
+    assert [h["action"] for h in data["escalations"][0]["history"]][:2] == ["opened", "notified"]
+    assert data["appointments"][0]["notes"] == "Hodan brengt haar dochter mee"
+    assert str(TIGRINYA) not in result.output
+    assert datetime.fromisoformat(data["participant"]["consent_given_at"]) < MONDAY_10.astimezone(UTC)
+
+
+def test_retention_blanks_old_texts_and_erases_people_long_gone(tmp_path: Path) -> None:
+    app = centre(tmp_path)
+    services, phones = app.extensions[EXTENSION], Phones(app)
+    phones.send(SOMALI, "caawimaad")  # Monday 30 November 2026
+    phones.send(TIGRINYA, "ሓገዝ")
+    with session_scope(services.db) as db:  # Selam still has work days next year
+        db.add(
+            Appointment(
+                participant_id=2,
+                kind="work",
+                starts_at=MONDAY_10 + timedelta(days=300),
+                ends_at=MONDAY_10 + timedelta(days=300, hours=3),
+            )
+        )
+    counts = at(services, MONDAY_10 + timedelta(days=91))
+    assert counts["messages_blanked"] > 0 and counts["participants_erased"] == 0
+    with session_scope(services.db) as db:
+        old = db.exec(select(Message).where(Message.created_at < MONDAY_10 + timedelta(days=1))).all()
+        assert len(old) > 4 and {m.body for m in old} == {""}
+    assert "messages_blanked" not in at(services, MONDAY_10 + timedelta(days=91, minutes=30))  # once an hour
+    counts = at(services, MONDAY_10 + timedelta(days=366))
+    assert counts["participants_erased"] == 1  # Hodan; Selam's last work day is less than a year ago
+    with session_scope(services.db) as db:
+        assert db.get(Participant, 1).phone == "erased:1" and db.get(Participant, 2).phone == TIGRINYA
