@@ -9,7 +9,7 @@ from sqlalchemy import or_
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
-from bot import audit
+from bot import audit, privacy
 from bot.dashboard.access import bp, current_user, participant_or_404, sees_everything, visible_participants
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.intake import INTAKE_FLOW, dutch_fields, language_name, own_words_lines
@@ -96,6 +96,7 @@ def participant(participant_id: int):
             "absences": _absences(db, shown.id),
             "conversation": conversation(services, db, shown),
             "trail": _trail(db, shown.id),
+            "may_erase": sees_everything(current_user()) and not privacy.is_erased(shown),
         }
     return render_template("dashboard/participant.html", **context)
 

@@ -2,7 +2,9 @@
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import requests
 from sqlmodel import select
@@ -10,7 +12,7 @@ from sqlmodel import select
 from bot import appointments, escalations
 from bot.i18n import format_when
 from storage.db import session_scope
-from storage.models import Absence, Appointment, AuditEntry, Direction, Escalation, Message, Reminder
+from storage.models import Absence, Appointment, AuditEntry, Direction, Escalation, Message, Participant, Reminder
 from tests.dashboard.conftest import ANNA, CENTRE, FIRST_START, Centre, Live, login
 
 MOVED_TO = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)  # Thursday 10:30 in Amsterdam
@@ -136,3 +138,34 @@ def test_appointments_are_made_weekly_from_the_form_and_bad_input_keeps_what_was
         audited = db.exec(select(AuditEntry.action)).all()
     assert starts == [datetime(2026, 12, 8, 8, 0, tzinfo=UTC) + timedelta(weeks=n) for n in range(4)]
     assert len(reminders) == 8 and audited == ["appointment.created"]
+
+
+def test_the_privacy_buttons_export_everything_and_only_the_centre_erases(page, live: Live, centre: Centre) -> None:
+    login(page, ANNA)
+    page.goto(f"/dashboard/participants/{centre.amal}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Alles wat we van deze deelnemer bewaren (JSON)").click()
+    exported = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert exported["participant"]["name"] == "Amal" and len(exported["appointments"]) == 1
+    assert page.get_by_role("button", name="Wissen").count() == 0
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    status = page.evaluate(
+        "async ([url, token]) => (await fetch(url, {method: 'POST', body: new URLSearchParams({csrf_token: token, "
+        "confirm: 'yes'})})).status",
+        [f"/dashboard/participants/{centre.amal}/erase", token],
+    )
+    assert status == 403
+    page.get_by_role("button", name="Uitloggen").click()
+
+    login(page, CENTRE)
+    page.goto(f"/dashboard/participants/{centre.amal}")
+    page.get_by_role("button", name="Wissen").click()
+    assert "Vink eerst aan" in page.get_by_role("status").inner_text()
+    page.get_by_label("Alle gegevens van deze deelnemer wissen?").check()
+    page.get_by_role("button", name="Wissen").click()
+    assert "De gegevens zijn gewist" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("heading", level=1).inner_text() == "(naam nog niet bekend)"
+    trail = page.locator(".trail").inner_text()
+    assert "Anna · gegevens gedownload" in trail and "Centrum · gegevens gewist" in trail
+    with session_scope(live.services.db) as db:
+        assert db.get(Participant, centre.amal).phone.startswith("erased:")
