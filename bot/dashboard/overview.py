@@ -14,6 +14,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from bot.dashboard.access import bp, current_user, sees_everything
+from bot.dashboard.participants import coordinator_names
 from bot.dashboard.texts import t
 from bot.i18n import PEOPLE_ZONE
 from bot.services import current_services
@@ -22,7 +23,6 @@ from storage.models import (
     Absence,
     Appointment,
     AppointmentStatus,
-    Coordinator,
     Escalation,
     EscalationStatus,
     Participant,
@@ -74,7 +74,9 @@ def _monday(moment: datetime) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _count_appointments(db: DbSession, table: dict[date, Week], since: datetime, now: datetime, coordinator_id) -> None:
+def _count_appointments(
+    db: DbSession, table: dict[date, Week], since: datetime, now: datetime, coordinator_id: int | None
+) -> None:
     statement = (
         select(Appointment, Absence)
         .join(Participant, Participant.id == Appointment.participant_id)
@@ -96,7 +98,7 @@ def _count_appointments(db: DbSession, table: dict[date, Week], since: datetime,
             week.kept += 1
 
 
-def _count_escalations(db: DbSession, table: dict[date, Week], since: datetime, coordinator_id) -> None:
+def _count_escalations(db: DbSession, table: dict[date, Week], since: datetime, coordinator_id: int | None) -> None:
     statement = (
         select(Escalation)
         .join(Participant, Participant.id == Escalation.participant_id)
@@ -153,7 +155,7 @@ def overview():
     coordinator_id = _chosen_coordinator()
     with session_scope(services.db) as db:
         weeks = weekly(db, services.clock(), coordinator_id)
-        coordinators = {c.id: c.name for c in db.exec(select(Coordinator).order_by(Coordinator.name))}
+        coordinators = coordinator_names(db)
     charts = {
         "chart.appointments": (APPOINTMENT_SERIES, *bars(weeks, APPOINTMENT_SERIES)),
         "chart.escalations": (ESCALATION_SERIES, *bars(weeks, ESCALATION_SERIES)),

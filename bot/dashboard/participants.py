@@ -45,7 +45,7 @@ def participants():
         statement = select(Participant).where(visible_participants(user))
         statement = _filtered(statement, search, filters, sees_everything(user))
         found = list(db.exec(statement.order_by(Participant.name, Participant.id).limit(PAGE_SIZE)))
-        coordinators = _coordinators(db)
+        coordinators = coordinator_names(db)
     return render_template(
         "dashboard/participants.html",
         participants=found,
@@ -78,7 +78,7 @@ def _filtered(statement, search: str, filters: dict[str, str], any_coordinator: 
     return statement
 
 
-def _coordinators(db: DbSession) -> dict[int, str]:
+def coordinator_names(db: DbSession) -> dict[int, str]:
     return {c.id: c.name for c in db.exec(select(Coordinator).order_by(Coordinator.name))}
 
 
