@@ -6,6 +6,7 @@ from flask import Flask
 
 from bot import api, cli, dashboard, media, simulator, webhooks
 from bot.config import ROOT, load_settings
+from bot.security_headers import add_security_headers
 from bot.services import EXTENSION, build_services
 
 
@@ -15,6 +16,7 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config["SECRET_KEY"] = settings.secret_key
     app.extensions[EXTENSION] = build_services(settings, app)
+    app.after_request(add_security_headers)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(api.bp)
     dashboard.init_app(app, settings)

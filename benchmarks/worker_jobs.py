@@ -9,6 +9,7 @@ wall time per job and the peak memory of the worker. Needs Redis on 127.0.0.1:63
 
 import os
 import resource
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,7 @@ def environment(database: Path) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "REDIS_URL": REDIS_URL,
-        "SECRET_KEY": "benchmark",
+        "SECRET_KEY": secrets.token_urlsafe(32),
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         "MESSAGING_BACKEND": "console",
         "PYTHONPATH": str(ROOT),

@@ -15,22 +15,21 @@ from bot.own_words import kept
 from bot.services import Services
 from storage.models import Absence, Appointment, AppointmentStatus, Participant
 
-ABSENCE_FLOW = "afmelden"
 CANCEL, LATE = "cancel", "late"
 REPEATED, REPEATED_WITHIN = 3, timedelta(weeks=4)
 
 
 def record(services: Services, db: DbSession, participant: Participant, ended: FlowEnded, now: datetime) -> Absence:
-    answers = ended.answers
+    outputs = ended.outputs
     appointment = db.get(Appointment, int(ended.facts["appointment"]["id"]))
-    kind = answers.get("ask_kind") or ended.facts.get("absence_kind") or CANCEL
-    words = answers.get("reason_words") or answers.get("late_words")
-    late_by = answers.get("how_late", "")
+    kind = outputs.get("absence.kind") or ended.facts.get("absence_kind") or CANCEL
+    words = outputs.get("absence.reason_words") or outputs.get("absence.late_words")
+    late_by = outputs.get("absence.minutes_late") or ""
     absence = Absence(
         participant_id=participant.id,
         appointment_id=appointment.id,
         kind=kind,
-        reason=answers.get("reason"),
+        reason=outputs.get("absence.reason"),
         own_words=kept(words, participant.language or "nl") if words else None,
         minutes_late=int(late_by) if late_by.isdigit() else None,
         too_late=kind == CANCEL and appointment.starts_at - now < services.settings.late_cancel,
@@ -41,7 +40,7 @@ def record(services: Services, db: DbSession, participant: Participant, ended: F
     appointments.cancel_reminders(db, appointment.id)
     db.add(absence)
     db.flush()
-    _escalate_when_repeated(services, db, participant, now)
+    _escalate_when_repeated(services, db, participant, ended.flow_id, now)
     return absence
 
 
@@ -54,8 +53,10 @@ def recent_count(db: DbSession, participant_id: int, now: datetime) -> int:
     return db.exec(statement).one()
 
 
-def _escalate_when_repeated(services: Services, db: DbSession, participant: Participant, now: datetime) -> None:
+def _escalate_when_repeated(
+    services: Services, db: DbSession, participant: Participant, flow_id: str, now: datetime
+) -> None:
     count = recent_count(db, participant.id, now)
     if count == REPEATED:  # once, when the line is crossed
         details = {"count": count}
-        escalations.open_or_join(services, db, participant, "absences", now, flow_id=ABSENCE_FLOW, details=details)
+        escalations.open_or_join(services, db, participant, "absences", now, flow_id=flow_id, details=details)

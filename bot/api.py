@@ -18,7 +18,16 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from flask import Blueprint, Response, jsonify, request
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+)
 from pydantic import WithJsonSchema as JsonSchema
 from pydantic_core import PydanticCustomError
 from spectree import Response as Responses
@@ -29,7 +38,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from bot import appointments, jobs
+from bot import appointments, jobs, privacy
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.phone import InvalidPhone, to_e164
 from bot.schedule import ReminderRules, ScheduleError, check_rule
@@ -38,6 +47,7 @@ from storage import queries
 from storage.db import session_scope
 from storage.models import (
     Appointment,
+    AppointmentBase,
     AppointmentKind,
     AppointmentStatus,
     Channel,
@@ -85,6 +95,13 @@ def _recurring_days(rule: str) -> str:
     return rule
 
 
+def _without_nul(text: str | None) -> str | None:
+    # PostgreSQL text cannot hold NUL: refused here rather than failing in the database.
+    if text is not None and "\x00" in text:
+        raise PydanticCustomError("nul", "must not contain the NUL character")
+    return text
+
+
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Phone = Annotated[str, Field(min_length=1, max_length=40, examples=["+31612345678"]), AfterValidator(_e164)]
 Language = Literal[SUPPORTED_LANGUAGES]
@@ -122,9 +139,17 @@ class ParticipantIn(_Body):
     reminders: bool = Field(description="Said yes to reminders.")
     coordinator_id: Id | None = None
 
+    _text_without_nul = field_validator("name")(_without_nul)
 
-class AppointmentIn(_Body):
-    """One appointment, or with `rrule` every occurrence of a recurring one."""
+
+class AppointmentIn(AppointmentBase):
+    """One appointment, or with `rrule` every occurrence of a recurring one.
+
+    The fields and their column limits are the table's (AppointmentBase); stricter here: ids in
+    range, a known kind, times with their offset, a place and address required, a rule that ends.
+    """
+
+    model_config = _Body.model_config
 
     participant_id: Id
     kind: AppointmentKind
@@ -137,6 +162,8 @@ class AppointmentIn(_Body):
     entrance_photo_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
     notes: str = Field(default="", max_length=2000)
 
+    _texts_without_nul = field_validator("place_name", "address", "entrance_photo_url", "notes")(_without_nul)
+
 
 class AppointmentChange(_Body):
     """Move an appointment (starts_at and ends_at together), change its status, or both."""
@@ -147,6 +174,14 @@ class AppointmentChange(_Body):
 
 
 # --- response bodies ---------------------------------------------------------------------
+
+
+class ParticipantExport(BaseModel):
+    """A participant's data: participant, kennismaking, appointments, absences, messages, escalations."""
+
+    model_config = ConfigDict(extra="allow")
+
+    export_version: int
 
 
 class Created(BaseModel):
@@ -164,25 +199,20 @@ class ReminderOut(BaseModel):
     status: str
 
 
-class AppointmentOut(BaseModel):
+class AppointmentOut(AppointmentBase):
+    """The stored appointment (AppointmentBase's fields) with its status, series and reminders."""
+
     id: int
-    participant_id: int
-    coordinator_id: int | None
-    kind: str
     starts_at: MomentOut
     ends_at: MomentOut
-    place_name: str
-    address: str
-    entrance_photo_url: str | None
-    notes: str
     status: str
     series_id: str | None
-    rrule: str | None
     reminders: list[ReminderOut]
 
 
 class FieldError(BaseModel):
-    field: str | None
+    # Left out for a problem with the whole body (answers leave out what is None).
+    field: str | None = None
     error: str
 
 
@@ -473,6 +503,38 @@ def patch_appointment(appointment_id: int) -> Response:
     changed = change_appointment(current_services(), appointment_id, _read(AppointmentChange))
     log.info("api: appointment %s changed", appointment_id)
     return _answer(changed)
+
+
+@bp.get(f"/participants/<int(max={MAX_ID}):participant_id>/export")
+@_documented(HTTP_200=ParticipantExport, HTTP_404=ErrorOut)
+def export_participant(participant_id: int) -> Response:
+    """Everything kept about a participant (the right of access); the shape is in the README"""
+    services = current_services()
+    with session_scope(services.db) as db:
+        data = privacy.export(db, _participant(db, participant_id))
+    log.info("api: participant %s exported", participant_id)
+    return _answer(ParticipantExport.model_validate(data))
+
+
+@bp.delete(f"/participants/<int(max={MAX_ID}):participant_id>")
+@_documented(HTTP_204=None, HTTP_404=ErrorOut)
+def erase_participant(participant_id: int) -> Response:
+    """Erase a participant (the right to be forgotten)
+
+    Number, name, kennismaking, words, media and translations go; counts for statistics stay.
+    """
+    services = current_services()
+    with session_scope(services.db) as db:
+        privacy.erase(services, db, _participant(db, participant_id), services.clock())
+    log.info("api: participant %s erased", participant_id)
+    return Response(status=204)
+
+
+def _participant(db: DbSession, participant_id: int) -> Participant:
+    participant = db.get(Participant, participant_id)
+    if participant is None or privacy.is_erased(participant):
+        raise Refused(404, f"no participant {participant_id}")
+    return participant
 
 
 @bp.get("/openapi.json")

@@ -5,17 +5,20 @@ goes through here, so every appointment gets its reminders the same way.
 """
 
 import uuid
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from urllib.parse import quote_plus
 
+from pydantic import ConfigDict
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from bot.flow.model import Flow
 from bot.i18n import PEOPLE_ZONE, Catalogs, format_when, shown_params
+from bot.intake import output_of
 from bot.schedule import ReminderRules, occurrences, plan_reminders
 from storage.models import (
     Appointment,
+    AppointmentBase,
     AppointmentKind,
     AppointmentStatus,
     Coordinator,
@@ -30,18 +33,10 @@ SCHEDULED, CLAIMED, CANCELLED = "scheduled", "claimed", "cancelled"
 CLOSED = {AppointmentStatus.CANCELLED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW}
 
 
-@dataclass(frozen=True)
-class NewAppointment:
-    participant_id: int
-    kind: str
-    starts_at: datetime
-    ends_at: datetime
-    place_name: str = ""
-    address: str = ""
-    coordinator_id: int | None = None
-    rrule: str | None = None
-    entrance_photo_url: str | None = None
-    notes: str = ""
+class NewAppointment(AppointmentBase):
+    """An appointment (or a recurring series) to make: the stored fields, before it is stored."""
+
+    model_config = ConfigDict(frozen=True)
 
 
 class AppointmentError(ValueError):
@@ -74,17 +69,11 @@ def create(db: DbSession, new: NewAppointment, now: datetime, rules: ReminderRul
     made = []
     for starts_at, ends_at in times:
         appointment = Appointment(
-            participant_id=participant.id,
+            **new.model_dump(exclude={"coordinator_id", "starts_at", "ends_at"}),
             coordinator_id=new.coordinator_id or participant.coordinator_id,
-            kind=new.kind,
             starts_at=starts_at,
             ends_at=ends_at,
-            place_name=new.place_name,
-            address=new.address,
-            entrance_photo_url=new.entrance_photo_url,
-            notes=new.notes,
             series_id=series,
-            rrule=new.rrule,
             created_at=now,
             updated_at=now,
         )
@@ -99,6 +88,7 @@ def from_intake(
     db: DbSession,
     participant: Participant,
     intake: Intake,
+    intake_flow: Flow,
     first_day: date,
     last_day: date,
     place: NewAppointment,
@@ -109,8 +99,8 @@ def from_intake(
 
     `place` gives kind, place, address and coordinator; its times are ignored.
     """
-    days = [WEEKDAYS[d] for d in intake.answers.get("days") or []]
-    parts = intake.answers.get("day_parts") or []
+    days = [WEEKDAYS[d] for d in output_of(intake, intake_flow, "intake.days") or []]
+    parts = output_of(intake, intake_flow, "intake.day_parts") or []
     if not days or not parts:
         raise AppointmentError("days: the kennismaking names no days or day-parts")
     until = datetime.combine(last_day, time(23, 59), PEOPLE_ZONE).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -119,7 +109,12 @@ def from_intake(
         begins, ends = (datetime.combine(first_day, t, PEOPLE_ZONE) for t in DAY_PARTS[part])
         rule = f"FREQ=WEEKLY;BYDAY={','.join(days)};UNTIL={until}"
         made += create(
-            db, replace(place, participant_id=participant.id, starts_at=begins, ends_at=ends, rrule=rule), now, rules
+            db,
+            place.model_copy(
+                update={"participant_id": participant.id, "starts_at": begins, "ends_at": ends, "rrule": rule}
+            ),
+            now,
+            rules,
         )
     return made
 

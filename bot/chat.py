@@ -26,7 +26,9 @@ REPLY_TIMEOUT = timedelta(seconds=30)
 MEDIA_COMMANDS = {"/voice": "audio/ogg", "/photo": "image/jpeg"}
 
 
-class ChatSession:
+class ChatClient:
+    """A newcomer's phone, played from a terminal or a test."""
+
     def __init__(self, app: Flask, address: Address, server_url: str | None = None):
         """Post to `server_url` over HTTP when given, else to the app in this process."""
         self.app = app
@@ -93,11 +95,11 @@ def _form(sender: str, address: Address, sid: str, text: str) -> dict[str, str]:
     return form
 
 
-def run_chat(session: ChatSession, read: Callable[[], str], write: Callable[[str], None]) -> None:
+def run_chat(chat: ChatClient, read: Callable[[], str], write: Callable[[str], None]) -> None:
     while True:
         try:
             line = read()
         except (EOFError, KeyboardInterrupt):
             return
-        for body in session.say(line):
+        for body in chat.say(line):
             write(f"\n{body}\n")

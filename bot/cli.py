@@ -1,6 +1,5 @@
 """`flask --app app bot ...`: the operator's commands."""
 
-import dataclasses
 import logging
 import threading
 from datetime import UTC, datetime
@@ -12,13 +11,16 @@ from waitress import serve as waitress_serve
 
 from bot import appointments, demo, dispatcher, escalation_views, escalations, jobs
 from bot.channels import ConsoleChannel
-from bot.chat import ChatSession, run_chat
+from bot.chat import ChatClient, run_chat
 from bot.csv_import import import_command
-from bot.intake import INTAKE_FLOW, dutch_summary
+from bot.flow.outputs import INTAKE
+from bot.intake import dutch_summary
+from bot.logs import configure_logging
 from bot.phone import Address, InvalidPhone, to_e164
 from bot.privacy_cli import erase_command, export_command
 from bot.queue import InProcessJobQueue
 from bot.schedule import ScheduleError
+from bot.security_headers import WAITRESS_OPTIONS
 from bot.services import EXTENSION, Services
 from bot.users import user_command
 from storage import queries
@@ -60,17 +62,17 @@ def migrate() -> None:
 @with_appcontext
 def serve(host: str, port: int, demo: bool) -> None:
     """Migrate, then serve the webhooks (with jobs and the dispatcher in-process when embedded)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     services = _services()
+    configure_logging(services.settings.log_level)
     upgrade(services.settings.database_url)
     if demo or services.settings.demo:
-        services.settings = dataclasses.replace(services.settings, demo=True)
+        services.settings = services.settings.model_copy(update={"demo": True})
         _fill_demo(services, f"http://{host}:{port}", only_if_empty=True)
     if services.settings.embedded:
         _start_embedded_dispatcher(current_app._get_current_object())
         click.echo("embedded mode: jobs and the dispatcher run in this process")
     click.echo(f"Welkom listens on http://{host}:{port} (webhooks under /webhooks/twilio)")
-    waitress_serve(current_app._get_current_object(), host=host, port=port)
+    waitress_serve(current_app._get_current_object(), host=host, port=port, **WAITRESS_OPTIONS)
 
 
 def _start_embedded_dispatcher(app: Flask) -> None:
@@ -141,9 +143,9 @@ def chat(phone: str, channel: str, url: str | None) -> None:
     upgrade(services.settings.database_url)
     if isinstance(services.channel, ConsoleChannel):
         services.channel.echo = None  # the chat prints the replies itself
-    session = ChatSession(current_app._get_current_object(), address, server_url=url)
+    chat = ChatClient(current_app._get_current_object(), address, server_url=url)
     click.echo("Type as the newcomer (/voice or /photo sends media). Ctrl-D ends.")
-    run_chat(session, read=lambda: input("> "), write=click.echo)
+    run_chat(chat, read=lambda: input("> "), write=click.echo)
 
 
 def _wait_for_embedded_jobs() -> None:
@@ -163,7 +165,7 @@ def intake(phone: str) -> None:
         found = participant and queries.intake_of(db, participant.id)
         if not found:
             raise click.ClickException(services.coordinator_texts.text("nl", "intake.not_found"))
-        flow = services.book.flows[INTAKE_FLOW]
+        flow = services.book.producer(INTAKE)
         click.echo(dutch_summary(found, participant, flow, services.catalogs, services.coordinator_texts))
 
 
@@ -306,6 +308,7 @@ def appointment_from_intake(
                 db,
                 participant,
                 intake,
+                services.book.producer(INTAKE),
                 first.date(),
                 last.date(),
                 where,

@@ -9,19 +9,18 @@ from sqlmodel import Session as DbSession
 from bot import absences, appointments, escalations, media, opt_out, relay
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
-from bot.flow.model import Input, Session
+from bot.flow.model import Input, Run
+from bot.flow.outputs import ABSENCE, INTAKE, QUESTION
 from bot.i18n import render, shown_params
-from bot.intake import INTAKE_FLOW, store_intake
+from bot.intake import store_intake
 from bot.language_detection import detect_language
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
 from storage.models import Appointment, AppointmentStatus, Message, Participant
 
-QUESTION_FLOW, QUESTION_STEP = "herinnering", "ask_question"
-
-
 FLOOD_WINDOW = timedelta(minutes=1)
+ERASE_FLOW = "wissen"
 
 
 @dataclass
@@ -34,6 +33,8 @@ class Outcome:
     # Escalations with a notice due, and newcomers' messages to pass on to a coordinator.
     escalation_ids: list[int] = field(default_factory=list)
     relay_ids: list[int] = field(default_factory=list)
+    # Participants to erase once the goodbye has gone out.
+    erase_ids: list[int] = field(default_factory=list)
 
 
 def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcome:
@@ -50,12 +51,13 @@ def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcom
         outcome = Outcome()
         handled = (
             _stopped(services, db, participant, message, now, outcome)
+            or _asks_to_be_erased(services, db, participant, message, now, outcome)
             or _flooding(services, db, participant, now, outcome)
             or _passed_to_a_person(services, db, participant, message, now, outcome)
         )
         if not handled:
-            session, events = _advance(services, db, participant, message, now)
-            save_session(db, participant, session, now)
+            run, events = _advance(services, db, participant, message, now)
+            save_run(db, participant, run, now)
             _merge(outcome, apply_events(services, db, participant, events, now))
         if participant.consent_given_at is None:
             _forget_words(db, message)
@@ -68,7 +70,7 @@ def _stopped(
     """Stop and start come before anything else; a stopped person gets nothing until 'start'."""
     if opt_out.is_carrier_stop(message.body, message.channel):
         opt_out.stop(participant, now)  # Twilio answers these itself
-    elif participant.stopped_at is not None and opt_out.is_start(message.body, services.start_words):
+    elif participant.stopped_at is not None and opt_out.is_one_of(message.body, services.start_words):
         opt_out.start(participant)
         reply = services.catalogs.text(participant.language or "nl", "global.start.reply")
         outcome.outbound_ids.append(queries.add_outbound(db, participant, reply, now).id)
@@ -76,6 +78,20 @@ def _stopped(
         outcome.outbound_ids += relay.deliver_owed(db, now, participant_id=participant.id)
         return False
     db.add(participant)
+    return True
+
+
+def _asks_to_be_erased(
+    services: Services, db: DbSession, participant: Participant, message: Message, now: datetime, outcome: Outcome
+) -> bool:
+    """The delete word, in any language, at any moment: asked to confirm first (flows/wissen.yaml)."""
+    if not opt_out.is_one_of(message.body, services.delete_words):
+        return False
+    stored = queries.flow_run_of(db, participant.id)
+    current = Run.from_dict(stored.state) if stored and stored.flow_id in services.book.flows else None
+    run, events = engine.interrupt(services.book, current, ERASE_FLOW, facts_of(db, participant, now), now)
+    save_run(db, participant, run, now)
+    _merge(outcome, apply_events(services, db, participant, events, now))
     return True
 
 
@@ -121,12 +137,12 @@ def _passed_to_a_person(
 
 def _question_asked_at(services: Services, db: DbSession, participant: Participant, now: datetime) -> datetime | None:
     """When the dialogue last asked the question it waits for; None when nothing waits."""
-    stored = queries.flow_session_of(db, participant.id)
+    stored = queries.flow_run_of(db, participant.id)
     if stored is None or stored.flow_id not in services.book.flows:
         return None
-    session = Session.from_dict(stored.state)
-    waiting = not session.ended and now - session.updated_at <= services.book.session_timeout
-    return session.updated_at if waiting else None
+    run = Run.from_dict(stored.state)
+    waiting = not run.ended and now - run.updated_at <= services.book.session_timeout
+    return run.updated_at if waiting else None
 
 
 def expect_contact(services: Services, participant: Participant, now: datetime) -> str:
@@ -156,14 +172,14 @@ def _forget_words(db: DbSession, message: Message) -> None:
 
 def _advance(
     services: Services, db: DbSession, participant: Participant, message: Message, now: datetime
-) -> tuple[Session, list[Event]]:
+) -> tuple[Run, list[Event]]:
     answer = Input(text=message.body, button_payload=message.button_payload, media_count=message.num_media)
     facts = facts_of(db, participant, now)
-    stored = queries.flow_session_of(db, participant.id)
+    stored = queries.flow_run_of(db, participant.id)
     if stored is not None and stored.flow_id in services.book.flows:
-        session = Session.from_dict(stored.state)
-        session.facts.update(facts)  # appointments may have changed since the last message
-        return engine.resume(services.book, session, answer, now)
+        run = Run.from_dict(stored.state)
+        run.facts.update(facts)  # appointments may have changed since the last message
+        return engine.resume(services.book, run, answer, now)
     if participant.language is None:
         facts["detected_language"] = detect_language(message.body)
     return engine.begin(services.book, facts, answer, now)
@@ -180,11 +196,11 @@ def facts_of(db: DbSession, participant: Participant, now: datetime) -> dict[str
     }
 
 
-def save_session(db: DbSession, participant: Participant, session: Session, now: datetime) -> None:
-    if session.ended:
-        queries.end_flow_session(db, participant.id)
+def save_run(db: DbSession, participant: Participant, run: Run, now: datetime) -> None:
+    if run.ended:
+        queries.end_flow_run(db, participant.id)
     else:
-        queries.save_flow_session(db, participant.id, session.flow_id, session.to_dict(), now)
+        queries.save_flow_run(db, participant.id, run.flow_id, run.to_dict(), now)
 
 
 def apply_events(
@@ -198,6 +214,8 @@ def apply_events(
             pictures += [{"url": link} for link in event.media]
         elif isinstance(event, LanguageChosen):
             participant.language = event.language
+        elif isinstance(event, Signal) and event.name == "erase_requested":
+            outcome.erase_ids.append(participant.id)
         elif isinstance(event, Signal):
             _record_signal(db, participant, event, now)
         elif isinstance(event, Stopped):
@@ -231,17 +249,19 @@ def _record_signal(db: DbSession, participant: Participant, signal: Signal, now:
 def _flow_completed(
     services: Services, db: DbSession, participant: Participant, ended: FlowEnded, now: datetime, outcome: Outcome
 ) -> None:
-    if ended.flow_id == INTAKE_FLOW:
-        intake = store_intake(db, participant, services.book.flows[INTAKE_FLOW], ended.answers, now)
-        participant.name = ended.answers.get("name") or participant.name
-        participant.reminders = bool(ended.answers.get("reminders"))
+    flow, outputs = services.book.flows[ended.flow_id], ended.outputs
+    if ended.produces == INTAKE:
+        intake = store_intake(db, participant, flow, ended.answers, now)
+        participant.name = outputs.get("participant.name") or participant.name
+        participant.reminders = bool(outputs.get("participant.reminders"))
         outcome.intake_ids.append(intake.id)
-    elif ended.flow_id == absences.ABSENCE_FLOW and "appointment" in ended.facts:
+    elif ended.produces == ABSENCE and "appointment" in ended.facts:
         absence = absences.record(services, db, participant, ended, now)
         outcome.absence_ids.append(absence.id)
-    elif ended.flow_id == QUESTION_FLOW and ended.answers.get(QUESTION_STEP):
+    elif ended.produces == QUESTION and outputs.get("question.text"):
         details = {"appointment_id": ended.facts.get("appointment", {}).get("id")}
+        asked = flow.step_saving("question.text").id
         escalation, _ = escalations.open_or_join(
-            services, db, participant, "question", now, flow_id=QUESTION_FLOW, step_id=QUESTION_STEP, details=details
+            services, db, participant, "question", now, flow_id=flow.id, step_id=asked, details=details
         )
         outcome.escalation_ids.append(escalation.id)

@@ -6,8 +6,8 @@ Embedded mode (no Redis) runs the same tick from a thread in `flask bot serve`.
 from rq import cron
 
 from bot.dispatcher import TICK_SECONDS
-from bot.jobs import dispatch
 from bot.queue import QUEUE_NAME
+from bot.tick import dispatch
 
 # The tick only enqueues; a tick that outlives its interval is a sign of trouble.
 cron.register(dispatch, QUEUE_NAME, interval=TICK_SECONDS, job_timeout=TICK_SECONDS * 2)

@@ -6,15 +6,16 @@ escalation, and two dashboard accounts whose passwords are printed once.
 """
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from sqlmodel import Session as DbSession
 from sqlmodel import func, select
 
 from bot import appointments, escalations
+from bot.flow.outputs import INTAKE
 from bot.i18n import PEOPLE_ZONE
-from bot.intake import INTAKE_FLOW, store_intake, translate_intake
+from bot.intake import store_intake, translate_intake
 from bot.services import Services
 from bot.users import NewUser, add_user
 from storage import queries
@@ -130,7 +131,7 @@ def _participant(db: DbSession, name: str, phone: str, language: str, coordinato
 
 def _history(services: Services, db: DbSession, participant: Participant, now: datetime) -> None:
     """A kennismaking and a few messages, as if the newcomer had written last week."""
-    intake = store_intake(db, participant, services.book.flows[INTAKE_FLOW], AMAL_INTAKE, now - timedelta(days=13))
+    intake = store_intake(db, participant, services.book.producer(INTAKE), AMAL_INTAKE, now - timedelta(days=13))
     translate_intake(intake, services.translator, now)
     _chat(db, participant, AMAL_CHAT, now - timedelta(days=7))
 
@@ -159,14 +160,24 @@ def _appointments(services: Services, db: DbSession, people: list[Participant], 
     for index, participant in enumerate(people):
         day = today + timedelta(days=2 + index)
         starts_at = datetime.combine(day, time(10, 0), PEOPLE_ZONE)
-        new = replace(PLACE, participant_id=participant.id, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3))
+        new = PLACE.model_copy(
+            update=dict(participant_id=participant.id, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3))
+        )
         made = appointments.create(db, new, now, rules)
         made[0].confirmation_sent_at = now  # confirmed already: the demo's reminders are what arrives
     amal = people[0]
-    from_intake = replace(PLACE, participant_id=amal.id)
+    from_intake = PLACE.model_copy(update=dict(participant_id=amal.id))
     intake_start, intake_end = today + timedelta(days=7), today + timedelta(days=35)
     made = appointments.from_intake(
-        db, amal, queries.intake_of(db, amal.id), intake_start, intake_end, from_intake, now, rules
+        db,
+        amal,
+        queries.intake_of(db, amal.id),
+        services.book.producer(INTAKE),
+        intake_start,
+        intake_end,
+        from_intake,
+        now,
+        rules,
     )
     for appointment in made:
         appointment.confirmation_sent_at = now
@@ -179,7 +190,9 @@ def _absence_and_no_show(services: Services, db: DbSession, participant: Partici
         starts_at = datetime.combine(
             now.astimezone(PEOPLE_ZONE).date() - timedelta(days=days_ago), time(10), PEOPLE_ZONE
         )
-        new = replace(PLACE, participant_id=participant.id, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3))
+        new = PLACE.model_copy(
+            update=dict(participant_id=participant.id, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3))
+        )
         (appointment,) = appointments.create(db, new, now - timedelta(days=20), rules)
         appointments.set_status(db, appointment, status, now)
         appointment.confirmation_sent_at = now

@@ -10,15 +10,15 @@ from typing import Any
 from babel import Locale
 from sqlmodel import Session as DbSession
 
-from bot.flow.engine import answer_shown
 from bot.flow.events import Literal
-from bot.flow.model import Flow, Step
+from bot.flow.model import Flow
+from bot.flow.steps import Question
+from bot.flow.steps.base import answer_shown
+from bot.flow.steps.summary import SummaryStep
 from bot.i18n import Catalogs, format_when, render_part
 from bot.own_words import ORIGINAL_IS_DUTCH, FreeTextTranslator, is_own_words, kept, translated, waiting
 from storage import queries
 from storage.models import Intake, Participant
-
-INTAKE_FLOW = "kennismaking"
 
 
 def store_intake(db: DbSession, participant: Participant, flow: Flow, answers: dict[str, Any], now: datetime) -> Intake:
@@ -39,10 +39,14 @@ def store_intake(db: DbSession, participant: Participant, flow: Flow, answers: d
     return intake
 
 
-def _stored_answer(step: Step, value: Any, language: str) -> Any:
-    if step.type != "text" or not step.translate or value is None:
-        return value
-    return kept(value, language)
+def _stored_answer(step: Question, value: Any, language: str) -> Any:
+    return kept(value, language) if step.keeps_own_words() and value is not None else value
+
+
+def output_of(intake: Intake, flow: Flow, output: str) -> Any:
+    """A stored answer by its output name (stored answers are keyed by the flow's step ids)."""
+    step = flow.step_saving(output)
+    return intake.answers.get(step.id) if step else None
 
 
 def _count_waiting(answers: dict[str, Any]) -> int:
@@ -62,7 +66,7 @@ def dutch_summary(
 ) -> str:
     """The intake as the coordinator reads it: Dutch labels and answers, own words beside them."""
     lines = [
-        coordinator.text("nl", "intake.title", {"name": _name(intake)}),
+        coordinator.text("nl", "intake.title", {"name": _name(intake, flow)}),
         coordinator.text(
             "nl",
             "intake.confirmed",
@@ -76,7 +80,7 @@ def dutch_summary(
 
 def dutch_fields(intake: Intake, flow: Flow, catalogs: Catalogs, coordinator: Catalogs) -> list[tuple[str, list[str]]]:
     """(Dutch label, lines) per answered field, in the summary's order; own words as own_words_lines."""
-    summary = next(s for s in flow.steps.values() if s.type == "summary")
+    summary = next(s for s in flow.steps.values() if isinstance(s, SummaryStep))
     return [
         (
             catalogs.text("nl", flow.steps[field].label),
@@ -87,7 +91,7 @@ def dutch_fields(intake: Intake, flow: Flow, catalogs: Catalogs, coordinator: Ca
     ]
 
 
-def _field_lines(step: Step, answer: Any, catalogs: Catalogs, coordinator: Catalogs) -> list[str]:
+def _field_lines(step: Question, answer: Any, catalogs: Catalogs, coordinator: Catalogs) -> list[str]:
     if not is_own_words(answer):
         return [render_part(catalogs, "nl", answer_shown(step, answer))]
     return own_words_lines(answer, coordinator)
@@ -103,8 +107,8 @@ def own_words_lines(answer: dict[str, Any], coordinator: Catalogs) -> list[str]:
     return [dutch, coordinator.text("nl", "intake.original", {"language": language, "text": original})]
 
 
-def _name(intake: Intake) -> str:
-    name = intake.answers.get("name")
+def _name(intake: Intake, flow: Flow) -> str:
+    name = output_of(intake, flow, "participant.name")
     return name if isinstance(name, str) else "?"
 
 

@@ -3,7 +3,7 @@
 They take ids, read the clock themselves, and are safe to run twice.
 """
 
-from bot import conversation, dispatcher, escalation_notices, intake, messaging, notices, relay
+from bot import conversation, escalation_notices, intake, messaging, notices, privacy, relay
 from bot.services import Services, current_services
 from storage.db import session_scope
 from storage.models import Intake, Message
@@ -23,6 +23,8 @@ def handle_inbound(message_id: int) -> None:
         services.queue.enqueue(notify_escalation, escalation_id)
     for relayed_id in outcome.relay_ids:
         services.queue.enqueue(relay_to_coordinator, relayed_id)
+    for participant_id in outcome.erase_ids:
+        services.queue.enqueue(erase_participant, participant_id)
 
 
 def _from_coordinator(services: Services, message_id: int) -> bool:
@@ -51,11 +53,6 @@ def send_message(message_id: int) -> None:
     messaging.send_outbound(services, message_id, services.clock())
 
 
-def dispatch() -> None:
-    services = current_services()
-    dispatcher.tick(services, services.clock())
-
-
 def translate_intake(intake_id: int) -> None:
     services = current_services()
     with session_scope(services.db) as db:
@@ -70,3 +67,8 @@ def notify_absence(absence_id: int) -> None:
     message_id = notices.absence_notice(services, absence_id, services.clock())
     if message_id is not None:
         services.queue.enqueue(send_message, message_id)
+
+
+def erase_participant(participant_id: int) -> None:
+    services = current_services()
+    privacy.erase_after_goodbye(services, participant_id, services.clock())

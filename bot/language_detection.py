@@ -27,6 +27,8 @@ import unicodedata
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
+from bot.limits import BODY_CHARS
+
 # Our languages lingua knows. Pashto and Tigrinya it does not know.
 _LINGUA_CODES = {
     Language.DUTCH: "nl",
@@ -151,11 +153,10 @@ _FOREIGN_LATIN_WORDS = frozenset(
     }
 )
 
-_URL = re.compile(
-    r"(?:https?://|www\.)\S+|\S+@\S+\.\S+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|nl|org|net|eu|be|de|io|info|app|me|ly)\b(?:/\S*)?",
-    re.IGNORECASE,
-)
+# A link, an e-mail address or a web domain is no word in any language. Looked for token by token
+# with patterns of fixed length, so the time grows with the text's length only (no backtracking).
+_LINK_MARK = re.compile(r"https?://|www\.", re.IGNORECASE)
+_DOMAIN = re.compile(r"[\w-]\.(?:com|nl|org|net|eu|be|de|io|info|app|me|ly)\b", re.IGNORECASE)
 _APOSTROPHES = frozenset("'’‘ʼ`´")
 _TATWEEL = "\u0640"
 _MIN_LETTERS = 2
@@ -166,7 +167,8 @@ _detector_lock = threading.Lock()
 
 def detect_language(text: str) -> str | None:
     """Our language code ('nl', 'en', 'ar', 'fa', 'ps', 'ti', 'so', 'uk', 'tr') if `text` clearly is it."""
-    words = _words(text)
+    # No message is longer; a longer text would only make the next newcomer wait.
+    words = _words(text[:BODY_CHARS])
     letters = [ch for word in words for ch in word if ch != "'"]
     if len(letters) < _MIN_LETTERS:
         return None
@@ -203,7 +205,7 @@ def _confidences(words: list[str]) -> list[tuple[str | None, float]]:
 
 def _words(text: str) -> list[str]:
     """The words of `text`: letters (and apostrophes inside words) only, without URLs, digits, emoji, marks."""
-    text = _URL.sub(" ", unicodedata.normalize("NFKC", text))
+    text = " ".join(token for token in unicodedata.normalize("NFKC", text).split() if not _is_link(token))
     chars: list[str] = []
     for index, ch in enumerate(text):
         category = unicodedata.category(ch)
@@ -216,6 +218,14 @@ def _words(text: str) -> list[str]:
         else:
             chars.append(" ")
     return "".join(chars).split()
+
+
+def _is_link(token: str) -> bool:
+    if _LINK_MARK.search(token) or _DOMAIN.search(token):
+        return True
+    # An e-mail address: something, '@', something, a dot, something.
+    at = token.find("@", 1)
+    return at != -1 and token.find(".", at + 2, len(token) - 1) != -1
 
 
 def _is_letter(text: str, index: int) -> bool:

@@ -135,4 +135,6 @@ def open_failure_record(services: Services, db: DbSession, message: Message, now
         return
     details = {"message_id": message.id, "error_code": message.error_code, "route": message.route}
     participant = db.get(Participant, message.participant_id)
+    if participant.phone.startswith("erased:"):
+        return  # they asked to be forgotten; there is nobody to reach
     escalations.open_or_join(services, db, participant, "send_failed", now, flow_id="messaging", details=details)

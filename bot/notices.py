@@ -5,7 +5,8 @@ from datetime import datetime
 
 from sqlmodel import Session as DbSession
 
-from bot.i18n import format_when
+from bot.flow.outputs import ABSENCE
+from bot.i18n import format_when, render_part
 from bot.intake import own_words_lines
 from bot.own_words import translated, waiting
 from bot.services import Services
@@ -34,7 +35,8 @@ def _absence_lines(
     about = _about(services, participant, appointment)
     lines = [_text(services, f"notice.{absence.kind}", about)]
     if absence.reason:
-        reason = services.catalogs.text("nl", f"afmelden.reason.{absence.reason}")
+        asked = services.book.producer(ABSENCE).step_saving("absence.reason")
+        reason = render_part(services.catalogs, "nl", asked.shown(absence.reason))
         lines.append(_text(services, "notice.reason", {"reason": reason}))
     if absence.minutes_late:
         lines.append(_text(services, "notice.minutes_late", {"minutes": str(absence.minutes_late)}))

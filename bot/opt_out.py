@@ -20,16 +20,21 @@ START_WORDS = "global.start.words"
 OPTED_OUT_ERROR = 21610
 
 
+def catalog_words(catalogs: Catalogs, key: str) -> frozenset[str]:
+    """The normalised words of `key` in every language's catalog."""
+    words = {normalize(w) for lang in catalogs.languages for w in catalogs.text(lang, key).split("|")}
+    return frozenset(w for w in words if w)
+
+
 def start_words(catalogs: Catalogs) -> frozenset[str]:
-    words = {normalize(w) for lang in catalogs.languages for w in catalogs.text(lang, START_WORDS).split("|")}
-    return frozenset(w for w in words if w) | CARRIER_START
+    return catalog_words(catalogs, START_WORDS) | CARRIER_START
 
 
 def is_carrier_stop(text: str, channel: str) -> bool:
     return channel == Channel.SMS and normalize(text) in CARRIER_STOP
 
 
-def is_start(text: str, words: frozenset[str]) -> bool:
+def is_one_of(text: str, words: frozenset[str]) -> bool:
     return normalize(text) in words
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session as DbSession
 from sqlmodel import col, delete, select
 
+from bot import messaging
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import Services
 from bot.translator import LANGUAGE_CODES
@@ -26,7 +27,7 @@ from storage.models import (
     CachedTranslation,
     Escalation,
     EscalationEvent,
-    FlowSession,
+    FlowRun,
     Intake,
     Message,
     Participant,
@@ -34,6 +35,7 @@ from storage.models import (
 from storage.translations import translation_key
 
 EXPORT_VERSION = 1
+UNSENT, CANCELED = (queries.PENDING, queries.RETRYING), "canceled"
 
 
 def erased_phone(participant_id: int) -> str:
@@ -115,6 +117,8 @@ def erase(services: Services, db: DbSession, participant: Participant, now: date
         _delete_media(services, message.media)
         message.body, message.media, message.button_payload = "", [], None
         message.translation, message.template_params = None, None
+        if message.participant_id == participant.id and message.status in UNSENT:
+            message.status = CANCELED  # nothing goes to a number that is gone
         db.add(message)
     for escalation in escalations:
         escalation.details = {}
@@ -129,7 +133,7 @@ def erase(services: Services, db: DbSession, participant: Participant, now: date
         appointment.notes = ""
         db.add(appointment)
     db.exec(delete(Intake).where(col(Intake.participant_id) == participant.id))
-    db.exec(delete(FlowSession).where(col(FlowSession.participant_id) == participant.id))
+    db.exec(delete(FlowRun).where(col(FlowRun.participant_id) == participant.id))
     _anonymise(participant, now)
     db.add(participant)
 
@@ -177,6 +181,20 @@ def _delete_media(services: Services, items: list[dict]) -> None:
     for item in items:
         if item.get("stored"):
             (Path(services.settings.media_dir) / Path(item["stored"]).name).unlink(missing_ok=True)
+
+
+def erase_after_goodbye(services: Services, participant_id: int, now: datetime) -> None:
+    """The newcomer asked: send what is waiting for them (the goodbye) first, then erase."""
+    with session_scope(services.db) as db:
+        waiting = db.exec(
+            select(Message.id).where(Message.participant_id == participant_id, Message.status == queries.PENDING)
+        ).all()
+    for message_id in waiting:
+        messaging.send_outbound(services, message_id, now)
+    with session_scope(services.db) as db:
+        participant = db.get(Participant, participant_id)
+        if participant is not None and not is_erased(participant):
+            erase(services, db, participant, now)
 
 
 # --- keeping no longer than needed -----------------------------------------------------------------

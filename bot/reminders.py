@@ -11,7 +11,8 @@ from sqlmodel import Session as DbSession
 
 from bot import appointments, conversation, messaging
 from bot.flow import engine
-from bot.flow.model import Session
+from bot.flow.engine import REMINDER_FLOW
+from bot.flow.model import Run
 from bot.i18n import shown_params
 from bot.services import Services
 from storage import queries
@@ -20,7 +21,6 @@ from storage.models import Appointment, Channel, Message, Participant, Reminder
 
 log = logging.getLogger(__name__)
 
-REMINDER_FLOW = "herinnering"
 REMINDER_TEMPLATE = "reminder"
 CONFIRM_FLOW = "bevestiging"
 TEMPLATE_FIELDS = ("when", "place", "address", "route")
@@ -86,11 +86,11 @@ def _start_dialogue(
     now: datetime,
 ) -> int:
     """The bot speaks first about an appointment; what was going on resumes after it."""
-    stored = queries.flow_session_of(db, participant.id)
-    current = Session.from_dict(stored.state) if stored and stored.flow_id in services.book.flows else None
+    stored = queries.flow_run_of(db, participant.id)
+    current = Run.from_dict(stored.state) if stored and stored.flow_id in services.book.flows else None
     facts = {**conversation.facts_of(db, participant, now), "appointment": appointments.as_fact(appointment)}
-    session, events = engine.interrupt(services.book, current, flow_id, facts, now)
-    conversation.save_session(db, participant, session, now)
+    run, events = engine.interrupt(services.book, current, flow_id, facts, now)
+    conversation.save_run(db, participant, run, now)
     return conversation.apply_events(services, db, participant, events, now).outbound_ids[0]
 
 

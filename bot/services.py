@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from bot import opt_out
 from bot.channels import MessageChannel, SendError, make_channel
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.flow.loader import load_book
 from bot.flow.model import FlowBook
 from bot.i18n import Catalogs
@@ -38,8 +38,9 @@ class Services:
     templates: Templates
     # E-mail to coordinators who prefer it; None without SMTP_URL.
     mailer: MessageChannel | None = None
-    # Words in any language that start messages again after 'stop'.
+    # Words in any language that start messages again after 'stop', and that ask to be erased.
     start_words: frozenset[str] = frozenset()
+    delete_words: frozenset[str] = frozenset()
     # The one clock of the bot's jobs and webhooks: tests and `bot dispatch --now` set it.
     clock: Callable[[], datetime] = field(default=utcnow)
 
@@ -73,23 +74,25 @@ def build_services(settings: Settings, app: Flask) -> Services:
         templates=Templates.load(settings.whatsapp_templates, catalogs, coordinator_texts),
         mailer=SmtpMailer(settings.smtp_url, settings.smtp_from) if settings.smtp_url else None,
         start_words=opt_out.start_words(catalogs),
+        delete_words=opt_out.catalog_words(catalogs, "global.delete.words"),
     )
 
 
-_worker_app: Flask | None = None
+_worker_services: Services | None = None
 
 
 def current_services() -> Services:
-    """The services of the app in context, or of one built from the environment.
+    """The services of the app in context, or of ones built from the environment.
 
-    RQ workers run jobs outside any Flask app; they build one per process, lazily,
-    so importing the job module never does any work.
+    RQ workers run jobs outside any Flask app; they build their services once per
+    process, lazily, so importing the job module never does any work, and without
+    the web app (its routes and commands), which would import everything back.
     """
-    global _worker_app
+    global _worker_services
     if has_app_context():
         return current_app.extensions[EXTENSION]
-    if _worker_app is None:
-        from app import create_app
-
-        _worker_app = create_app()
-    return _worker_app.extensions[EXTENSION]
+    if _worker_services is None:
+        # A bare app only to hold them: embedded jobs run in its context.
+        holder = Flask(__name__)
+        holder.extensions[EXTENSION] = _worker_services = build_services(load_settings(), holder)
+    return _worker_services

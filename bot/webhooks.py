@@ -4,11 +4,15 @@ Both answer at once; the inbound message is stored first and handled by a job.
 """
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Blueprint, Response, abort, request
 from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.datastructures import MultiDict
 
-from bot import jobs, messaging
+from bot import jobs, messaging, twilio_forms
+from bot.limits import BODY_CHARS
 from bot.phone import InvalidPhone, parse_address
 from bot.services import current_services
 from bot.signature import twilio_signed
@@ -20,31 +24,35 @@ log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
 # Twilio's final statuses for a message that did not reach the person.
 UNDELIVERED = ("failed", "undelivered")
-# Twilio allows ten media items per message.
-_MAX_MEDIA = 10
+MAX_FORM_BYTES = 64 * 1024
 
 
 def empty_twiml() -> Response:
     return Response(str(MessagingResponse()), content_type="text/xml; charset=utf-8")
 
 
+@bp.before_request
+def _limit_size() -> None:
+    # Twilio's largest form (1,600 characters, ten media links) is far below this; refused unread.
+    request.max_content_length = MAX_FORM_BYTES
+
+
 @bp.post("/messages")
 @twilio_signed
 def inbound_message() -> Response:
-    form = request.form
-    sid, sender = form.get("MessageSid", "").strip(), form.get("From", "")
-    if not sid or not sender:
-        abort(400, "MessageSid and From are required")
+    form, media = _checked(twilio_forms.inbound_form)
     try:
-        address = parse_address(sender)
+        address = parse_address(form.sender)
     except InvalidPhone:
-        abort(400, "From is not a phone number")
+        abort(400, "From: not a phone number")
+    if len(request.form.get("Body", "")) > BODY_CHARS:
+        log.warning("inbound message body longer than %d characters: cut", BODY_CHARS)
     inbound = queries.Inbound(
-        sid=sid,
+        sid=form.sid,
         channel=address.channel,
-        body=_storable(form.get("Body", "")),
-        button_payload=form.get("ButtonPayload") or None,
-        media=_media(form),
+        body=form.body,
+        button_payload=form.button_payload or None,
+        media=[item.model_dump() for item in media],
     )
     services = current_services()
     now = services.clock()
@@ -65,10 +73,8 @@ def inbound_message() -> Response:
 @bp.post("/status")
 @twilio_signed
 def message_status() -> Response:
-    sid, status = request.form.get("MessageSid", ""), request.form.get("MessageStatus", "")
-    if not sid or not status:
-        abort(400, "MessageSid and MessageStatus are required")
-    error_code = request.form.get("ErrorCode", "")
+    form = _checked(twilio_forms.status_form)
+    sid, status = form.sid, form.status
     services = current_services()
     now = services.clock()
     fallback_id = None
@@ -79,7 +85,7 @@ def message_status() -> Response:
             log.info("status callback for an unknown message")
             return empty_twiml()
         newly_undelivered = status in UNDELIVERED and message.status not in UNDELIVERED
-        if queries.apply_status(message, status, int(error_code) if error_code.isdigit() else None, now):
+        if queries.apply_status(message, status, form.error_number, now):
             db.add(message)
         if newly_undelivered:  # Twilio may report it more than once: act on the first
             fallback = messaging.fall_back(services, db, message, now)
@@ -91,18 +97,11 @@ def message_status() -> Response:
     return empty_twiml()
 
 
-def _media(form) -> list[dict]:
-    count = min(_int(form.get("NumMedia")), _MAX_MEDIA)
-    return [
-        {"url": form.get(f"MediaUrl{i}", ""), "content_type": form.get(f"MediaContentType{i}", "")}
-        for i in range(count)
-    ]
+Parsed = TypeVar("Parsed")
 
 
-def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
-
-
-def _storable(body: str) -> str:
-    # PostgreSQL text cannot hold NUL; it is the one character we do not keep as sent.
-    return body.replace("\x00", "\ufffd")
+def _checked(parse: Callable[[MultiDict[str, str]], Parsed]) -> Parsed:
+    try:
+        return parse(request.form)
+    except twilio_forms.MalformedForm as error:
+        abort(400, str(error))

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed" >&2; exit 1; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# The lock holds every package at its tested version, dependencies included: nothing else is resolved.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 
 if ! grep -qs '^SECRET_KEY=' .env; then
   echo "SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')" >> .env

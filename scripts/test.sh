@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed" >&2; exit 1; }
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# The lock holds every package at its tested version, dependencies included: nothing else is resolved.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-dev.lock
 
 if [ ! -x .tools/node_modules/.bin/prism ]; then
   if command -v npm >/dev/null; then
@@ -22,6 +23,6 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   echo "chromium not found: the browser tests will be skipped (they fail under CI=true)" >&2
 fi
 
-.venv/bin/ruff check .
-.venv/bin/ruff format --check .
+.venv/bin/python -m ruff check .
+.venv/bin/python -m ruff format --check .
 .venv/bin/python -m pytest "$@"

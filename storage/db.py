@@ -8,12 +8,15 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
+# SQLAlchemy's error texts would otherwise carry the values (message bodies, names) into the logs.
+_PRIVATE = {"hide_parameters": True}
+
 
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(database_url)
-    return create_engine(database_url, pool_pre_ping=True)
+    return create_engine(database_url, pool_pre_ping=True, **_PRIVATE)
 
 
 def _sqlite_engine(database_url: str) -> Engine:
@@ -21,7 +24,7 @@ def _sqlite_engine(database_url: str) -> Engine:
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # The webhook thread and the embedded job thread share the file.
-    engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30}, **_PRIVATE)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:

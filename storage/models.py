@@ -1,4 +1,5 @@
-"""The tables: participants and coordinators, messages, dialogues, appointments, escalations."""
+"""The tables: coordinators, participants, messages, flow sessions, intakes, translations, escalations
+and their history, appointments, reminders, absences, and when periodic chores last ran."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -101,10 +102,10 @@ class Message(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
 
-class FlowSession(SQLModel, table=True):
-    """Where a participant is in a dialogue: the engine's serialised session."""
+class FlowRun(SQLModel, table=True):
+    """Where a participant is in a dialogue: the engine's serialised run (bot/flow/model.py)."""
 
-    __tablename__ = "flow_session"
+    __tablename__ = "flow_session"  # its name from before the model was renamed; no migration needed
 
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", unique=True)
@@ -219,12 +220,10 @@ class AppointmentStatus(StrEnum):
     NO_SHOW = "no_show"
 
 
-class Appointment(SQLModel, table=True):
-    """One meeting or work day-part; a recurring schedule is stored as its occurrences."""
+class AppointmentBase(SQLModel):
+    """What whoever makes an appointment gives, declared once: the table below, the API's
+    AppointmentIn and AppointmentOut (bot/api.py) and NewAppointment (bot/appointments.py)."""
 
-    __tablename__ = "appointment"
-
-    id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", index=True)
     coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id")
     kind: str = Field(max_length=20)
@@ -234,10 +233,18 @@ class Appointment(SQLModel, table=True):
     address: str = Field(default="", max_length=300)
     entrance_photo_url: str | None = Field(default=None, max_length=500)
     notes: str = Field(default="", sa_column=Column(Text, nullable=False))
+    rrule: str | None = Field(default=None, max_length=500)
+
+
+class Appointment(AppointmentBase, table=True):
+    """One meeting or work day-part; a recurring schedule is stored as its occurrences."""
+
+    __tablename__ = "appointment"
+
+    id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=AppointmentStatus.PLANNED, max_length=20)
     # Occurrences of one recurring schedule share a series id and its RRULE.
     series_id: str | None = Field(default=None, max_length=36, index=True)
-    rrule: str | None = Field(default=None, max_length=500)
     # The newcomer's first appointment is confirmed to them once (route, photo, trusted person).
     confirmation_sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))

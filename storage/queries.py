@@ -13,7 +13,7 @@ from storage.models import (
     Appointment,
     Coordinator,
     Direction,
-    FlowSession,
+    FlowRun,
     Intake,
     Maintenance,
     Message,
@@ -241,18 +241,18 @@ def outbound_after(session: Session, participant_id: int, after_id: int) -> Sequ
     return session.exec(statement).all()
 
 
-def flow_session_of(session: Session, participant_id: int) -> FlowSession | None:
-    return session.exec(select(FlowSession).where(FlowSession.participant_id == participant_id)).first()
+def flow_run_of(session: Session, participant_id: int) -> FlowRun | None:
+    return session.exec(select(FlowRun).where(FlowRun.participant_id == participant_id)).first()
 
 
-def save_flow_session(session: Session, participant_id: int, flow_id: str, state: dict, now: datetime) -> None:
-    row = flow_session_of(session, participant_id) or FlowSession(participant_id=participant_id, flow_id=flow_id)
+def save_flow_run(session: Session, participant_id: int, flow_id: str, state: dict, now: datetime) -> None:
+    row = flow_run_of(session, participant_id) or FlowRun(participant_id=participant_id, flow_id=flow_id)
     row.flow_id, row.state, row.updated_at = flow_id, state, now
     session.add(row)
 
 
-def end_flow_session(session: Session, participant_id: int) -> None:
-    row = flow_session_of(session, participant_id)
+def end_flow_run(session: Session, participant_id: int) -> None:
+    row = flow_run_of(session, participant_id)
     if row is not None:
         session.delete(row)
 

@@ -11,10 +11,12 @@ from werkzeug.test import TestResponse
 from app import create_app
 from bot.services import EXTENSION, Services
 from storage.migrate import upgrade
+from tests.support.databases import fresh_database
 from tests.support.twilio import sign
 
 PUBLIC_BASE_URL = "https://welkom.example.org"
-SECRET = "test-secret-key"
+# As scripts/serve.sh makes one: 32 random bytes.
+SECRET = "k7Qx2pVb9LrT4mWs8NcJ1fHd6GyZ3aEu5RoK0iBn"
 # Every variable the app reads, emptied so a developer's shell or .env cannot leak in.
 CLEAN_ENV = {
     name: ""
@@ -40,7 +42,6 @@ CLEAN_ENV = {
         "LATE_CANCEL_HOURS",
         "API_TOKEN",
         "WHATSAPP_TEMPLATES",
-        "DEMO",
         "DUTY_COORDINATOR_ID",
         "SMTP_URL",
         "SMTP_FROM",
@@ -50,6 +51,8 @@ CLEAN_ENV = {
         "FLOOD_PER_MINUTE",
         "RETENTION_MESSAGES_DAYS",
         "RETENTION_PARTICIPANT_MONTHS",
+        "DEMO",
+        "LOG_LEVEL",
     )
 }
 
@@ -74,6 +77,16 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     app.extensions[EXTENSION].channel.echo = None
     yield app
     app.extensions[EXTENSION].db.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """The app on SQLite, then on a fresh PostgreSQL database."""
+    with fresh_database(request.param, tmp_path) as url:
+        app = make_app(tmp_path, DATABASE_URL=url)
+        app.extensions[EXTENSION].channel.echo = None
+        yield app
+        app.extensions[EXTENSION].db.dispose()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 
 from bot.config import ROOT, ConfigError, load_settings
-from tests.conftest import CLEAN_ENV
+from tests.conftest import CLEAN_ENV, SECRET
 
 SID = "AC" + "a1" * 16
 
@@ -29,7 +29,7 @@ def test_twilio_credentials_choose_the_twilio_backend() -> None:
 
 
 def test_console_mode_signs_webhooks_with_the_secret_key() -> None:
-    assert settings(SECRET_KEY="s3cret").webhook_token == "s3cret"
+    assert settings(SECRET_KEY=SECRET).webhook_token == SECRET
 
 
 def test_postgres_urls_get_a_driver() -> None:
@@ -62,11 +62,90 @@ def test_a_bad_value_stops_start_up_naming_the_variable(values: dict[str, str], 
 
 def test_env_file_is_read_and_the_environment_wins(tmp_path, monkeypatch) -> None:
     env_file = tmp_path / ".env"
-    env_file.write_text("SECRET_KEY=from-file\nPUBLIC_BASE_URL=https://file.example.org\n")
+    env_file.write_text(f"SECRET_KEY={SECRET}\nPUBLIC_BASE_URL=https://file.example.org\n")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://env.example.org")
     for name in CLEAN_ENV:
         if name != "PUBLIC_BASE_URL":
             monkeypatch.delenv(name, raising=False)
     s = load_settings(env_file=env_file)
-    assert s.secret_key == "from-file"
+    assert s.secret_key == SECRET
     assert s.public_base_url == "https://env.example.org"
+
+
+def test_the_new_settings_have_their_defaults() -> None:
+    s = settings()
+    assert (s.duty_coordinator_id, s.smtp_url, s.smtp_from) == (None, None, "welkom@localhost")
+    assert s.escalation_renotify_minutes == 120
+    assert s.office_hours.weekdays == frozenset(range(5))  # Monday to Friday
+    assert (s.office_hours.opens.isoformat(), s.office_hours.closes.isoformat()) == ("09:00:00", "17:00:00")
+    assert (s.demo, s.log_level) == (False, "INFO")
+
+
+def test_the_new_settings_are_parsed() -> None:
+    s = settings(
+        DUTY_COORDINATOR_ID="3",
+        SMTP_URL="smtp://welkom:pa55@mail.example.org:587",
+        SMTP_FROM="bot@example.org",
+        ESCALATION_RENOTIFY_MINUTES="30",
+        OFFICE_HOURS="Mon,Wed-Thu 10:00-12:30",
+        DEMO="true",
+        LOG_LEVEL="debug",
+    )
+    assert (s.duty_coordinator_id, s.smtp_from, s.escalation_renotify_minutes) == (3, "bot@example.org", 30)
+    assert s.smtp_url == "smtp://welkom:pa55@mail.example.org:587"
+    assert s.office_hours.weekdays == frozenset({0, 2, 3}) and s.office_hours.closes.isoformat() == "12:30:00"
+    assert s.demo is True and s.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("values", "variable"),
+    [
+        ({"SECRET_KEY": "a"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "a" * 64}, "SECRET_KEY"),  # long, but no randomness
+        ({"DATABASE_URL": "postgresql://u:pw@db:port/welkom"}, "DATABASE_URL"),
+        ({"DUTY_COORDINATOR_ID": "0"}, "DUTY_COORDINATOR_ID"),
+        ({"DUTY_COORDINATOR_ID": "anna"}, "DUTY_COORDINATOR_ID"),
+        ({"SMTP_URL": "mail.example.org"}, "SMTP_URL"),
+        ({"SMTP_URL": "smtp://u:pw@mail:port"}, "SMTP_URL"),
+        ({"SMTP_FROM": "welkom"}, "SMTP_FROM"),
+        ({"ESCALATION_RENOTIFY_MINUTES": "0"}, "ESCALATION_RENOTIFY_MINUTES"),
+        ({"OFFICE_HOURS": "weekdays"}, "OFFICE_HOURS"),
+        ({"OFFICE_HOURS": "Mon-Fri 17:00-09:00"}, "OFFICE_HOURS"),
+        ({"OFFICE_HOURS": "Fri-Mon 09:00-17:00"}, "OFFICE_HOURS"),
+        ({"DEMO": "maybe"}, "DEMO"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"TRANSLATOR": "deepl"}, "TRANSLATOR_API_KEY"),
+        ({"API_TOKEN": "short"}, "API_TOKEN"),
+        ({"QUIET_HOURS": "21:00"}, "QUIET_HOURS"),
+    ],
+)
+def test_a_bad_new_value_names_its_variable(values: dict[str, str], variable: str) -> None:
+    with pytest.raises(ConfigError, match=f"^{variable}: "):
+        settings(**values)
+
+
+@pytest.mark.parametrize(
+    ("variable", "url"),
+    [
+        ("TWILIO_API_BASE_URL", "ftp://AC123:hunter2secret@api.example.org"),
+        ("PUBLIC_BASE_URL", "https://admin:hunter2secret@bot.example.org:port"),
+        ("SMTP_URL", "smtp://welkom:hunter2secret@mail.example.org:smtp"),
+        ("DATABASE_URL", "postgresql://welkom:hunter2secret@db:port/welkom"),
+    ],
+)
+def test_a_refused_url_never_shows_its_password(variable: str, url: str) -> None:
+    with pytest.raises(ConfigError, match=f"^{variable}: ") as refused:
+        settings(**{variable: url})
+    assert "hunter2secret" not in str(refused.value)
+
+
+def test_log_level_is_honoured(monkeypatch) -> None:
+    import logging
+
+    from bot.logs import configure_logging
+
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", [])
+    monkeypatch.setattr(root, "level", root.level)
+    configure_logging(settings(LOG_LEVEL="warning").log_level)
+    assert root.level == logging.WARNING

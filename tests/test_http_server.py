@@ -54,12 +54,12 @@ def test_a_forged_request_over_http_is_refused(served) -> None:
 
 
 def test_bot_chat_can_talk_to_a_running_server(served) -> None:
-    from bot.chat import ChatSession
+    from bot.chat import ChatClient
     from bot.phone import Address
     from storage.models import Channel
 
     base_url, services, app = served
-    chat = ChatSession(app, Address("+31612345678", Channel.SMS), server_url=base_url)
+    chat = ChatClient(app, Address("+31612345678", Channel.SMS), server_url=base_url)
     assert chat.say("hi")[0].startswith(services.catalogs.text("nl", "language.choose"))
     [welcome] = chat.say("Tigrinya")
     assert welcome.startswith(services.catalogs.text("ti", "welkom.welcome"))

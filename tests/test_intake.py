@@ -13,7 +13,7 @@ from bot import dispatcher
 from bot.own_words import TRANSLATED, UNTRANSLATED
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
-from storage.models import Escalation, Intake, Participant
+from storage.models import Direction, Escalation, Intake, Message, Participant
 from tests.conftest import PUBLIC_BASE_URL, make_app
 from tests.support.fake_translators import FakeMyMemory, fake_translation
 from tests.support.http import serving
@@ -155,3 +155,17 @@ def test_help_and_stop_are_recorded(app: Flask, services: Services) -> None:
     newcomer.says("start")
     with session_scope(services.db) as db:
         assert db.exec(select(Participant)).one().stopped_at is None
+
+
+def test_a_name_too_long_to_keep_is_asked_again_in_the_readers_language(app: Flask, services: Services) -> None:
+    newcomer = Newcomer(app)
+    newcomer.says("hallo", "3", "1", "ف" * 300)  # Arabic, consent, a name of 300 letters
+    with session_scope(services.db) as db:
+        last = db.exec(
+            select(Message).where(Message.direction == Direction.OUTBOUND).order_by(Message.id.desc())
+        ).first()
+        assert last.body.startswith(services.catalogs.text("ar", "input.too_long", {"max": "100"}))
+    newcomer.says(*(Template(line["say"]).substitute(ARABIC) for line in SCRIPT["script"]))
+    with session_scope(services.db) as db:
+        assert db.exec(select(Participant)).one().name == ARABIC["name"]
+        assert db.exec(select(Intake)).one().answers["name"] == ARABIC["name"]

@@ -4,6 +4,8 @@ The expectations are what lingua-language-detector really returns for these text
 version); the comments give its confidence values where a threshold decides.
 """
 
+import time
+
 import pytest
 
 from bot import language_detection
@@ -146,3 +148,12 @@ def test_confident(confidences: list[tuple[str | None, float]], expected: str | 
     allowed = {"nl", "en", "uk"}
     result = language_detection._confident(confidences, 0.35, 0.25, allowed)
     assert result == expected
+
+
+@pytest.mark.parametrize("text", ["a@" * 100_000, "a-" * 100_000, "a." * 100_000, "x" * 1_000_000])
+def test_long_texts_take_time_in_proportion_to_their_length(text: str) -> None:
+    # The links' old patterns took minutes on such texts (backtracking); lingua takes minutes on one long word.
+    started = time.perf_counter()
+    language_detection._words(text)
+    detect_language(text)
+    assert time.perf_counter() - started < 2

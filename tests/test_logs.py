@@ -9,11 +9,11 @@ import pytest
 
 from bot.services import EXTENSION
 from storage.db import session_scope
-from storage.models import Appointment, Participant
+from storage.models import Participant
 from tests.support.fake_translators import FakeGoogle
 from tests.support.http import serving
 from tests.support.phones import Phones
-from tests.test_relay import BEGELEIDER, MONDAY_10, at, centre
+from tests.test_relay import BEGELEIDER, MONDAY_10, at, centre, work_day
 
 NEWCOMER = "+31698765432"
 SECRETS = (NEWCOMER, "98765432", BEGELEIDER, "Farida Rahimi", "Farida", "Afghanistan", "Mijn zoon is ziek", "ik bel")
@@ -28,16 +28,7 @@ def test_a_whole_dialogue_logs_no_number_name_or_words(tmp_path: Path, caplog: p
             phones.send(NEWCOMER, text)
         with session_scope(services.db) as db:
             db.get(Participant, 3).coordinator_id = 1  # Anna is her begeleider
-            db.add(
-                Appointment(
-                    participant_id=3,
-                    coordinator_id=1,
-                    kind="work",
-                    starts_at=MONDAY_10 + timedelta(days=1),
-                    ends_at=MONDAY_10 + timedelta(days=1, hours=3),
-                    place_name="Kringloop",
-                )
-            )
+            db.add(work_day(3, timedelta(days=1)))
         at(services, MONDAY_10 + timedelta(hours=9))  # the evening reminder
         for text in ("2", "6", "Mijn zoon is ziek", "1"):  # cannot come, another reason, own words, right
             phones.send(NEWCOMER, text)

@@ -4,10 +4,12 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import inspect, text
 from sqlmodel import select
 
+from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import EXTENSION
 from storage.db import session_scope
 from storage.models import Absence, Appointment, Escalation, Message, Participant
@@ -24,6 +26,7 @@ from tests.test_relay import (
     MediaHost,
     at,
     centre,
+    work_day,
 )
 
 # What Hodan wrote and what was written about her: none of it may remain after erasure.
@@ -45,17 +48,7 @@ def every_stored_text(app: Flask) -> str:
 def hodan_talks_to_her_begeleider(app: Flask, media_url: str) -> None:
     services, phones = app.extensions[EXTENSION], Phones(app)
     with session_scope(services.db) as db:
-        db.add(
-            Appointment(
-                participant_id=1,
-                coordinator_id=1,
-                kind="work",
-                starts_at=MONDAY_10 + timedelta(days=1),
-                ends_at=MONDAY_10 + timedelta(days=1, hours=3),
-                place_name="Kringloop",
-                notes="Hodan brengt haar dochter mee",
-            )
-        )
+        db.add(work_day(1, timedelta(days=1), notes="Hodan brengt haar dochter mee"))
     phones.send(SOMALI, "caawimaad")
     phones.send(BEGELEIDER, "#1 Dag Hodan, ik bel je zo")
     phones.send(SOMALI, HER_WORDS[0])
@@ -128,14 +121,7 @@ def test_retention_blanks_old_texts_and_erases_people_long_gone(tmp_path: Path) 
     phones.send(SOMALI, "caawimaad")  # Monday 30 November 2026
     phones.send(TIGRINYA, "ሓገዝ")
     with session_scope(services.db) as db:  # Selam still has work days next year
-        db.add(
-            Appointment(
-                participant_id=2,
-                kind="work",
-                starts_at=MONDAY_10 + timedelta(days=300),
-                ends_at=MONDAY_10 + timedelta(days=300, hours=3),
-            )
-        )
+        db.add(work_day(2, timedelta(days=300)))
     counts = at(services, MONDAY_10 + timedelta(days=91))
     assert counts["messages_blanked"] > 0 and counts["participants_erased"] == 0
     with session_scope(services.db) as db:
@@ -146,3 +132,42 @@ def test_retention_blanks_old_texts_and_erases_people_long_gone(tmp_path: Path) 
     assert counts["participants_erased"] == 1  # Hodan; Selam's last work day is less than a year ago
     with session_scope(services.db) as db:
         assert db.get(Participant, 1).phone == "erased:1" and db.get(Participant, 2).phone == TIGRINYA
+
+
+def test_the_api_exports_and_erases_a_participant(tmp_path: Path) -> None:
+    app = centre(tmp_path, API_TOKEN="a-token-of-sixteen-or-more")
+    phones, client = Phones(app), app.test_client()
+    auth = {"Authorization": "Bearer a-token-of-sixteen-or-more"}
+    phones.send(SOMALI, "caawimaad")
+    exported = client.get("/api/participants/1/export", headers=auth)
+    assert exported.status_code == 200 and exported.json["participant"]["phone"] == SOMALI
+    assert "caawimaad" in [m["body"] for m in exported.json["messages"]]
+    assert client.delete("/api/participants/1", headers=auth).status_code == 204
+    assert SOMALI not in every_stored_text(app)
+    assert client.delete("/api/participants/1", headers=auth).status_code == 404  # already gone
+    assert client.get("/api/participants/1/export", headers=auth).status_code == 404
+    assert client.delete("/api/participants/2").status_code == 401
+    document = client.get("/api/openapi.json").json
+    assert {"get", "delete"} <= set(document["paths"]["/api/participants/{participant_id}/export"]) | set(
+        document["paths"]["/api/participants/{participant_id}"]
+    )
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_a_newcomer_erases_themselves_with_the_word_of_their_language(tmp_path: Path, language: str) -> None:
+    app = centre(tmp_path)
+    services, phones = app.extensions[EXTENSION], Phones(app)
+    with session_scope(services.db) as db:
+        db.get(Participant, 1).language = language
+    word = services.catalogs.text(language, "global.delete.words").split("|")[1]
+    phones.send(SOMALI, word)
+    assert phones.last(SOMALI).startswith(services.catalogs.text(language, "privacy.erase.ask"))
+    phones.send(SOMALI, "2")  # no: nothing happens
+    assert phones.last(SOMALI) == services.catalogs.text(language, "privacy.erase.kept")
+    phones.send(SOMALI, word)
+    phones.send(SOMALI, "1")  # yes
+    with session_scope(services.db) as db:
+        goodbye = db.exec(select(Message).where(Message.participant_id == 1).order_by(Message.id.desc())).first()
+        assert goodbye.status == "sent" and goodbye.body == ""  # it went out, then was erased with the rest
+        assert db.get(Participant, 1).phone == "erased:1"
+    assert SOMALI not in every_stored_text(app)

@@ -20,7 +20,7 @@ from bot.i18n import format_when
 from bot.services import EXTENSION, Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Coordinator, Escalation, EscalationEvent, Message, Participant
+from storage.models import Appointment, Coordinator, Escalation, EscalationEvent, Message, Participant
 from tests.conftest import PUBLIC_BASE_URL, make_app
 from tests.support.databases import fresh_database
 from tests.support.fake_translators import FakeGoogle, fake_translation
@@ -67,6 +67,20 @@ def centre(tmp_path: Path, translator_url: str | None = None, **settings: str) -
                 )
             )
     return app
+
+
+def work_day(participant_id: int, after: timedelta, **fields: str) -> Appointment:
+    """A three-hour work day, `after` Monday 10:00, with Anna."""
+    start = MONDAY_10 + after
+    return Appointment(
+        participant_id=participant_id,
+        coordinator_id=1,
+        kind="work",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        place_name="Kringloop",
+        **fields,
+    )
 
 
 def escalation_of(services: Services, phone: str) -> Escalation:
@@ -465,7 +479,7 @@ def test_help_in_the_middle_of_the_kennismaking_passes_the_next_words_on(tmp_pat
     phones.send(SOMALI, "Hodan")  # the dialogue goes on where it was
     assert phones.last(SOMALI) != services.catalogs.text("so", "relay.closed")
     with session_scope(services.db) as db:
-        assert queries.flow_session_of(db, 1).state["answers"] == {"name": "Hodan"}
+        assert queries.flow_run_of(db, 1).state["answers"] == {"name": "Hodan"}
 
 
 def test_not_understood_twice_opens_an_escalation_but_the_question_still_waits(tmp_path: Path) -> None:

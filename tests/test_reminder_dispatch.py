@@ -1,11 +1,8 @@
 """Reminders claimed exactly once, also with two dispatchers racing, on SQLite and PostgreSQL."""
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from flask import Flask
 from sqlmodel import select
 
@@ -13,20 +10,9 @@ from bot import reminders
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
 from storage.models import Message, Reminder
-from tests.conftest import make_app
-from tests.support.databases import fresh_database
 from tests.test_appointments import START, add_appointment, add_participant
 
 PEOPLE = 12
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_db_app(request, tmp_path: Path) -> Iterator[Flask]:
-    with fresh_database(request.param, tmp_path) as url:
-        app = make_app(tmp_path, DATABASE_URL=url)
-        app.extensions[EXTENSION].channel.echo = None
-        yield app
-        app.extensions[EXTENSION].db.dispose()
 
 
 def test_two_dispatchers_racing_send_each_reminder_once(any_db_app: Flask) -> None:

@@ -151,7 +151,7 @@ def test_rq_cron_enqueues_the_dispatcher_tick(redis_app: Flask, redis: Redis, wo
     finally:
         cron.terminate()
         output = cron.communicate(timeout=10)[0]
-    assert [job.func_name for job in jobs] == ["bot.jobs.dispatch"], output
+    assert [job.func_name for job in jobs] == ["bot.tick.dispatch"], output
     run_worker(worker_env)
     assert jobs[0].get_status(refresh=True) == "finished"
 

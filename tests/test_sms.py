@@ -9,8 +9,9 @@ from bot.i18n import SUPPORTED_LANGUAGES, Catalogs, shown_params
 from bot.sms import segments
 
 CATALOGS = Catalogs.load(ROOT / "translations")
-# A realistic fill for placeholders: a long place name, an address and a route link.
+# A realistic fill for placeholders: a long place name, an address and a route link (and a length limit).
 SAMPLE = {
+    "max": "100",
     "when": datetime(2026, 12, 1, 12, 0, tzinfo=UTC).isoformat(),
     "place": "Buurthuis De Linde",
     # A moved appointment's old time, already written as a date (appointment.moved).

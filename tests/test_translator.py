@@ -31,7 +31,7 @@ from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.models import CachedTranslation
 from storage.translations import cached_translation, store_translation, translation_key
-from tests.conftest import CLEAN_ENV
+from tests.conftest import CLEAN_ENV, SECRET
 from tests.support.databases import fresh_database
 from tests.support.fake_translators import (
     FakeDeepL,
@@ -72,7 +72,7 @@ def make_translator(engine: Engine, provider: str, url: str | None = None, timeo
     settings = load_settings(
         {
             **CLEAN_ENV,
-            "SECRET_KEY": "x",
+            "SECRET_KEY": SECRET,
             "TRANSLATOR": provider,
             "TRANSLATOR_API_KEY": KEYS.get(provider, ""),
             "TRANSLATOR_URL": url or "",
@@ -352,7 +352,7 @@ def test_provider_none_never_translates(engine: Engine) -> None:
 
 
 def test_no_translator_configured_means_none(engine: Engine) -> None:
-    settings = load_settings({**CLEAN_ENV, "SECRET_KEY": "x"})
+    settings = load_settings({**CLEAN_ENV, "SECRET_KEY": SECRET})
     assert Translator.from_settings(settings, engine).provider == "none"
 
 

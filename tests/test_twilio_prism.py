@@ -10,7 +10,7 @@ from flask import Flask
 from sqlmodel import select
 
 from bot.channels import Outgoing, SendError, TwilioChannel
-from bot.chat import ChatSession
+from bot.chat import ChatClient
 from bot.phone import Address
 from bot.services import EXTENSION
 from storage.db import session_scope
@@ -75,7 +75,7 @@ def test_a_refusal_by_the_api_is_a_permanent_send_error(tmp_path: Path, prism: s
 
 def test_a_whole_conversation_goes_out_through_twilios_api(twilio_app: Flask) -> None:
     services = twilio_app.extensions[EXTENSION]
-    chat = ChatSession(twilio_app, Address("+31612345678", Channel.WHATSAPP))
+    chat = ChatClient(twilio_app, Address("+31612345678", Channel.WHATSAPP))
     [menu] = chat.say("hallo")
     [welcome] = chat.say("3")
     assert menu.startswith(services.catalogs.text("nl", "language.choose"))

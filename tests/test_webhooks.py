@@ -9,7 +9,7 @@ from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import Direction, FlowSession, Message, Participant
+from storage.models import Direction, FlowRun, Message, Participant
 from tests.conftest import PUBLIC_BASE_URL
 from tests.support.twilio import INBOUND_PATH, STATUS_PATH, inbound_form, sign
 
@@ -56,7 +56,7 @@ def test_choosing_3_welcomes_in_arabic_and_remembers_it(signed_post, services: S
         participant = db.exec(select(Participant)).one()
         assert (participant.phone, participant.channel, participant.language) == ("+31612345678", "whatsapp", "ar")
         assert participant.consent_given_at is None  # asked, not yet given
-        assert db.exec(select(FlowSession)).one().state["step_id"] == "consent"
+        assert db.exec(select(FlowRun)).one().state["step_id"] == "consent"
     assert all(m.status == "sent" for m in messages(services, Direction.OUTBOUND))
     assert all(m.processed_at is not None for m in messages(services, Direction.INBOUND))
 
@@ -137,7 +137,8 @@ def test_odd_bodies_are_stored_intact_and_get_a_sensible_reply(signed_post, serv
     for n, body in enumerate(odd):
         assert signed_post(INBOUND_PATH, inbound_form(f"SM{n}", body)).status_code == 200
     stored = [m.body for m in messages(services, Direction.INBOUND)][-5:]
-    assert stored[:4] == odd[:4]
+    assert stored[0] == "x" * 1600  # cut to Twilio's own limit for one message
+    assert stored[1:4] == odd[1:4]
     assert stored[4] == "\ufffdnul"  # NUL is the one character a database text column cannot hold
     # Each is an answer to the optional country question or a question after it; none crashes.
     assert len(replies(services)) == 4 + len(odd)

@@ -155,4 +155,7 @@ def test_a_template_file_that_does_not_fit_the_texts_stops_start_up(tmp_path: Pa
 
 def test_the_shipped_example_fits_the_texts() -> None:
     example = Path(__file__).resolve().parent.parent / "whatsapp_templates.example.yaml"
-    assert Templates.load(example, CATALOGS).pick("reminder", "so")[1] == "nl"
+    coordinator_texts = Catalogs.load(Path(__file__).resolve().parent.parent / "translations", "coordinator")
+    templates = Templates.load(example, CATALOGS, coordinator_texts)
+    assert templates.pick("reminder", "so")[1] == "nl"
+    assert templates.pick("escalation", "nl")[0].variables == ("ref",)  # the coordinators' text

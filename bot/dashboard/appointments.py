@@ -4,7 +4,6 @@ Everything goes through bot.appointments, like the API and the CLI: reminders fo
 and a move or cancellation is told to the participant in their language.
 """
 
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
@@ -14,6 +13,8 @@ from sqlmodel import select
 from bot import appointments, audit, jobs
 from bot.dashboard.access import appointment_or_404, bp, current_user, participant_or_404, visible_participants
 from bot.dashboard.texts import t
+from bot.flow.model import Flow
+from bot.flow.outputs import INTAKE
 from bot.i18n import PEOPLE_ZONE
 from bot.schedule import ReminderRules, ScheduleError
 from bot.services import Services, current_services
@@ -85,7 +86,8 @@ def _create(services: Services, db: DbSession, participant: Participant, form: d
     now, rules = services.clock(), services.settings.reminder_rules
     try:
         if form.get("repeat") == "intake":
-            return _from_intake(db, participant, new, _date(form, "until"), now, rules)
+            flow = services.book.producer(INTAKE)
+            return _from_intake(db, participant, flow, new, _date(form, "until"), now, rules)
         return appointments.create(db, new, now, rules)
     except (appointments.AppointmentError, ScheduleError) as error:
         raise FormError(str(error).partition(":")[0]) from error
@@ -94,6 +96,7 @@ def _create(services: Services, db: DbSession, participant: Participant, form: d
 def _from_intake(
     db: DbSession,
     participant: Participant,
+    flow: Flow,
     new: appointments.NewAppointment,
     until: date,
     now: datetime,
@@ -103,7 +106,9 @@ def _from_intake(
     if intake is None:
         raise FormError("days")
     first = new.starts_at.astimezone(PEOPLE_ZONE).date()
-    return appointments.from_intake(db, participant, intake, first, until, replace(new, rrule=None), now, rules)
+    return appointments.from_intake(
+        db, participant, intake, flow, first, until, new.model_copy(update=dict(rrule=None)), now, rules
+    )
 
 
 def _rule(form: dict[str, str]) -> str | None:

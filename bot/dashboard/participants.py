@@ -11,8 +11,9 @@ from sqlmodel import select
 
 from bot import audit, privacy
 from bot.dashboard.access import bp, current_user, participant_or_404, sees_everything, visible_participants
+from bot.flow.outputs import INTAKE
 from bot.i18n import SUPPORTED_LANGUAGES
-from bot.intake import INTAKE_FLOW, dutch_fields, language_name, own_words_lines
+from bot.intake import dutch_fields, language_name, own_words_lines
 from bot.own_words import TRANSLATED, kept, translated
 from bot.services import Services, current_services
 from storage import queries
@@ -105,7 +106,7 @@ def _intake(services: Services, db: DbSession, participant: Participant) -> list
     stored = queries.intake_of(db, participant.id)
     if stored is None:
         return []
-    flow = services.book.flows[INTAKE_FLOW]
+    flow = services.book.producer(INTAKE)
     return dutch_fields(stored, flow, services.catalogs, services.coordinator_texts)
 
 

@@ -85,6 +85,9 @@ class FlowEnded:
     completed: bool = True
     # What the dialogue knew at its end, e.g. the appointment being cancelled.
     facts: dict[str, Any] = field(default_factory=dict, hash=False)
+    # The flow's product and its outputs by name (bot/flow/outputs.py): what the host reads.
+    produces: str | None = None
+    outputs: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 Event = SendMessage | LanguageChosen | Signal | Escalate | Stopped | FlowEnded

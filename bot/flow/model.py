@@ -1,73 +1,12 @@
-"""What a loaded flow, a session and an input look like to the engine."""
+"""What a loaded flow, a run through the dialogues and an input look like to the engine."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-# Step types that wait for an answer.
-QUESTION_TYPES = frozenset(
-    {"choose_language", "confirm_language", "choose_appointment", "choice", "yes_no", "multi_choice", "text", "summary"}
-)
-# Step types that act and move on.
-ACTION_TYPES = frozenset({"message", "branch", "signal", "escalate", "start_flow", "end"})
-STEP_TYPES = QUESTION_TYPES | ACTION_TYPES
-# What a `signal` step may announce; the bot knows how to apply each.
-SIGNALS = frozenset({"consent_given", "consent_refused", "appointment_confirmed", "absence_cancel", "absence_late"})
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: str
-    text: str  # catalog key of its label
-    next: str | None = None  # a branch; else the step's own `next`
-
-
-@dataclass(frozen=True)
-class Rule:
-    """`branch` rule: go to `next` when the answer or fact `name` is one of `values` (or set, if none given)."""
-
-    source: str  # "answer" or "fact"
-    name: str
-    values: tuple[Any, ...]
-    next: str
-
-    def holds(self, answers: dict[str, Any], facts: dict[str, Any]) -> bool:
-        value = (answers if self.source == "answer" else facts).get(self.name)
-        return value in self.values if self.values else value not in (None, False, "", [])
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str
-    type: str
-    text: str | None = None
-    label: str | None = None  # short name of the answer in summaries
-    next: str | None = None
-    choices: tuple[Choice, ...] = ()
-    languages: tuple[str, ...] = ()
-    optional: bool = False
-    translate: bool = True
-    rules: tuple[Rule, ...] = ()
-    otherwise: str | None = None
-    fields: tuple[str, ...] = ()
-    flow: str | None = None
-    signal: str | None = None
-    no: str | None = None  # confirm_language: where "another language" leads (`on_another`);
-    # choose_appointment: where having no appointment leads (`on_none`)
-    # The fact (a mapping) whose values fill the text's {placeholders}, e.g. "appointment".
-    params: str | None = None
-    # A value of that fact that is a link to a picture to send along, e.g. "photo".
-    media: str | None = None
-
-    def targets(self) -> tuple[str, ...]:
-        branches = (*(c.next for c in self.choices), *(r.next for r in self.rules))
-        candidates = (self.next, self.otherwise, self.no, *branches)
-        return tuple(dict.fromkeys(t for t in candidates if t))
-
-
-# choice id -> (its number, the normalised words in any language that pick it)
-ChoiceWords = dict[str, tuple[int, frozenset[str]]]
+from bot.flow.steps import Step
+from bot.flow.words import ChoiceWords
 
 
 @dataclass(frozen=True)
@@ -79,7 +18,13 @@ class Flow:
     # Languages the prompts are shown in while the participant's own is unknown.
     fallback_languages: tuple[str, ...]
     # step id -> choice id -> normalised words (in every language) that pick it.
-    choice_words: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    choice_words: dict[str, ChoiceWords] = field(default_factory=dict)
+    # What the host makes of the flow's outputs when it ends (see bot/flow/outputs.py).
+    produces: str | None = None
+
+    def step_saving(self, output: str) -> Step | None:
+        """The step whose answer is saved as `output`, if any."""
+        return next((s for s in self.steps.values() if s.output() == output), None)
 
 
 @dataclass(frozen=True)
@@ -94,6 +39,10 @@ class FlowBook:
     skip_words: frozenset[str]
     session_timeout: timedelta = timedelta(days=7)
 
+    def producer(self, product: str) -> Flow:
+        """The flow that produces `product` (the loader makes sure there is at most one)."""
+        return next(f for f in self.flows.values() if f.produces == product)
+
 
 @dataclass(frozen=True)
 class Input:
@@ -103,7 +52,7 @@ class Input:
 
 
 @dataclass
-class Session:
+class Run:
     """A participant's place in the dialogues; plain data so it can be stored as JSON."""
 
     flow_id: str
@@ -139,7 +88,7 @@ class Session:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Session":
+    def from_dict(cls, data: dict[str, Any]) -> "Run":
         return cls(
             flow_id=data["flow_id"],
             step_id=data.get("step_id"),

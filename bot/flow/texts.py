@@ -5,6 +5,8 @@ ANOTHER_LANGUAGE = "language.another"
 NOT_UNDERSTOOD = "input.not_understood"
 MEDIA_NOT_SUPPORTED = "input.media_not_supported"
 PERSON_WILL_HELP = "input.person_will_help"
+# An answer longer than the question takes: {max} characters.
+TOO_LONG = "input.too_long"
 YES, NO = "common.yes", "common.no"
 MULTI_HINT = "common.multi_hint"
 SKIP_HINT = "common.skip_hint"
@@ -37,6 +39,7 @@ ENGINE_TEXTS = (
     NOT_UNDERSTOOD,
     MEDIA_NOT_SUPPORTED,
     PERSON_WILL_HELP,
+    TOO_LONG,
     YES,
     NO,
     MULTI_HINT,

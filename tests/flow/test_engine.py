@@ -14,7 +14,7 @@ from bot.config import ROOT
 from bot.flow import engine
 from bot.flow.events import Escalate, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped, TextRef
 from bot.flow.loader import load_book
-from bot.flow.model import FlowBook, Input, Session
+from bot.flow.model import FlowBook, Input, Run
 from bot.i18n import Catalogs, render
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -34,7 +34,7 @@ class Dialogue:
 
     def __init__(self, book: FlowBook, facts: dict[str, Any], now: datetime = NOW):
         self.book, self.facts, self.now = book, facts, now
-        self.session: Session | None = None
+        self.session: Run | None = None
         self.events: list = []
 
     def start(self, flow_id: str) -> list:
@@ -47,7 +47,7 @@ class Dialogue:
         if self.session is None or self.session.ended:
             self.session, self.events = engine.begin(self.book, self.facts, given, self.now)
         else:
-            restarted = Session.from_dict(json.loads(json.dumps(self.session.to_dict())))
+            restarted = Run.from_dict(json.loads(json.dumps(self.session.to_dict())))
             self.session, self.events = engine.resume(self.book, restarted, given, self.now)
         return self.events
 
@@ -341,7 +341,35 @@ def test_resume_does_not_change_the_given_session(book: FlowBook) -> None:
 
 def test_a_cycle_of_steps_that_never_wait_is_stopped(book: FlowBook) -> None:
     flow = book.flows["kennismaking"]
-    looping = replace(flow.steps["intro"], next="intro")
+    looping = flow.steps["intro"].model_copy(update={"next": "intro"})
     broken = replace(book, flows={**book.flows, "kennismaking": replace(flow, steps={**flow.steps, "intro": looping})})
     with pytest.raises(RuntimeError, match="without waiting"):
         engine.start(broken, "kennismaking", {"language": "nl"}, NOW)
+
+
+def test_the_kennismaking_ends_with_its_outputs_by_name(book: FlowBook) -> None:
+    dialogue = intake_dialogue(book, "nl")
+    for line in KENNISMAKING["script"]:
+        dialogue.say(fill(line["say"], "nl"))
+    [ended] = [e for e in dialogue.events if isinstance(e, FlowEnded)]
+    answers = KENNISMAKING["answers"]
+    assert ended.produces == "intake"
+    assert ended.outputs == {
+        "participant.name": fill("$name", "nl"),
+        "participant.reminders": answers["reminders"],
+        "intake.days": answers["days"],
+        "intake.day_parts": answers["day_parts"],
+    }
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_a_name_longer_than_can_be_kept_is_asked_again_kindly(book: FlowBook, language: str) -> None:
+    dialogue = intake_dialogue(book, language)
+    for _ in range(3):
+        dialogue.say("Fatima " * 20)
+        assert dialogue.keys() == [["input.too_long", "kennismaking.name.ask"]]
+        assert dialogue.sent[0].languages == (language,)
+        assert CATALOGS.text(language, "input.too_long", {"max": "100"}) in render(CATALOGS, dialogue.sent[0])
+        assert not [e for e in dialogue.events if isinstance(e, Escalate)] and "name" not in dialogue.session.answers
+    dialogue.say("x" * 100)
+    assert dialogue.session.answers["name"] == "x" * 100 and dialogue.waits_at == "kennismaking/country"

@@ -11,6 +11,7 @@ from bot.i18n import SUPPORTED_LANGUAGES, Catalogs
 CATALOGS = Catalogs.load(ROOT / "translations")
 
 VALID = """
+spec_version: 1
 id: demo
 start: pick
 fallback_languages: [nl, en]

@@ -195,14 +195,14 @@ def test_due_retries_are_found_by_time(engine: Engine) -> None:
 def test_flow_sessions_are_saved_replaced_and_ended(engine: Engine) -> None:
     participant = new_participant(engine)
     with session_scope(engine) as db:
-        queries.save_flow_session(db, participant.id, "welkom", {"step_id": "a", "answers": {"x": "ي"}}, NOW)
+        queries.save_flow_run(db, participant.id, "welkom", {"step_id": "a", "answers": {"x": "ي"}}, NOW)
     with session_scope(engine) as db:
-        queries.save_flow_session(db, participant.id, "welkom", {"step_id": "b"}, NOW)
+        queries.save_flow_run(db, participant.id, "welkom", {"step_id": "b"}, NOW)
     with session_scope(engine) as db:
-        assert queries.flow_session_of(db, participant.id).state == {"step_id": "b"}
-        queries.end_flow_session(db, participant.id)
+        assert queries.flow_run_of(db, participant.id).state == {"step_id": "b"}
+        queries.end_flow_run(db, participant.id)
     with session_scope(engine) as db:
-        assert queries.flow_session_of(db, participant.id) is None
+        assert queries.flow_run_of(db, participant.id) is None
 
 
 def test_the_migrations_build_exactly_the_tables_the_models_describe(engine: Engine) -> None:

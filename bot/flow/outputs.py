@@ -1,0 +1,48 @@
+"""The outputs the host reads from flows, per product: the contract between flow files and Python.
+
+A flow says `produces: <product>`; its question steps say `save_as: <output>`. The loader
+refuses a flow that saves an output its product does not have, misses one the host reads,
+saves it from a step that gives another kind of answer, or offers a choice the host cannot
+make sense of.
+"""
+
+from dataclasses import dataclass
+
+# The kinds of answer: own words, one choice id, a list of choice ids, true or false.
+TEXT, CHOICE, CHOICES, YES_NO = "text", "choice", "choices", "yes_no"
+
+
+@dataclass(frozen=True)
+class Output:
+    answer: str
+    # The choice ids the host knows what to do with; empty: any.
+    choices: frozenset[str] = frozenset()
+    # The longest text the host keeps (a sized column); None: a message's length.
+    max_length: int | None = None
+
+
+INTAKE, ABSENCE, QUESTION = "intake", "absence", "question"
+
+PRODUCTS: dict[str, dict[str, Output]] = {
+    # bot/conversation.py (the participant), bot/appointments.py (work days from the kennismaking)
+    INTAKE: {
+        "participant.name": Output(TEXT, max_length=100),
+        "participant.reminders": Output(YES_NO),
+        "intake.days": Output(CHOICES, frozenset({"mon", "tue", "wed", "thu", "fri", "sat", "sun"})),
+        "intake.day_parts": Output(CHOICES, frozenset({"morning", "afternoon", "evening"})),
+    },
+    # bot/absences.py and bot/notices.py
+    ABSENCE: {
+        "absence.kind": Output(CHOICE, frozenset({"cancel", "late"})),
+        "absence.reason": Output(CHOICE),
+        "absence.reason_words": Output(TEXT),
+        "absence.minutes_late": Output(CHOICE),  # a number of minutes, or a choice that asks for words
+        "absence.late_words": Output(TEXT),
+    },
+    # bot/conversation.py: a question for the coordinator
+    QUESTION: {"question.text": Output(TEXT)},
+}
+# Every output by name (names are unique across products).
+OUTPUTS: dict[str, Output] = {name: output for outputs in PRODUCTS.values() for name, output in outputs.items()}
+# Any other free-text answer: Twilio's longest message.
+DEFAULT_MAX_LENGTH = 1600
