@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from bot import api, cli, media, webhooks
+from bot import api, cli, dashboard, media, simulator, webhooks
 from bot.config import ROOT, load_settings
 from bot.security_headers import add_security_headers
 from bot.services import EXTENSION, build_services
@@ -19,6 +19,8 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     app.after_request(add_security_headers)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(api.bp)
+    dashboard.init_app(app, settings)
+    app.register_blueprint(simulator.bp)
     app.register_blueprint(media.bp)
     app.cli.add_command(cli.bot)
     return app

@@ -38,7 +38,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from bot import appointments, privacy
+from bot import appointments, jobs, privacy
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.phone import InvalidPhone, to_e164
 from bot.schedule import ReminderRules, ScheduleError, check_rule
@@ -297,12 +297,16 @@ def change_appointment(services: Services, appointment_id: int, change: Appointm
     now, rules = services.clock(), services.settings.reminder_rules
     with session_scope(services.db) as db:
         appointment = _appointment(db, appointment_id)
+        told = []  # the participant hears of a move or a cancellation in their language
         if change.starts_at is not None:
-            _reschedule(db, appointment, change, now, rules)
+            told.append(_reschedule(services, db, appointment, change, now, rules))
         if change.status is not None:
-            _set_status(db, appointment, change.status, now)
+            told.append(_set_status(services, db, appointment, change.status, now))
         db.flush()
-        return _appointment_out(db, appointment)
+        changed = _appointment_out(db, appointment)
+    for message_id in filter(None, told):
+        services.queue.enqueue(jobs.send_message, message_id)
+    return changed
 
 
 def show_appointment(services: Services, appointment_id: int) -> AppointmentOut:
@@ -338,20 +342,30 @@ def _appointment(db: DbSession, appointment_id: int) -> Appointment:
 
 
 def _reschedule(
-    db: DbSession, appointment: Appointment, change: AppointmentChange, now: datetime, rules: ReminderRules
-) -> None:
+    services: Services,
+    db: DbSession,
+    appointment: Appointment,
+    change: AppointmentChange,
+    now: datetime,
+    rules: ReminderRules,
+) -> int | None:
     try:
-        appointments.reschedule(db, appointment, change.starts_at, change.ends_at, now, rules)
+        return appointments.move(db, services.catalogs, appointment, change.starts_at, change.ends_at, now, rules)
     except appointments.AppointmentError as error:
         raise _from_appointment_error(error) from error
 
 
-def _set_status(db: DbSession, appointment: Appointment, status: AppointmentStatus, now: datetime) -> None:
+def _set_status(
+    services: Services, db: DbSession, appointment: Appointment, status: AppointmentStatus, now: datetime
+) -> int | None:
     # set_status() cancels the reminders of a closed appointment but never plans them again.
     closed = appointments.CLOSED
     if appointment.status in closed and status not in closed:
         raise Refused(409, f"a {appointment.status} appointment cannot be reopened; make a new one", "status")
+    if status == AppointmentStatus.CANCELLED:
+        return appointments.cancel(db, services.catalogs, appointment, now)
     appointments.set_status(db, appointment, status, now)
+    return None
 
 
 def _appointment_out(db: DbSession, appointment: Appointment) -> AppointmentOut:

@@ -13,7 +13,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from bot.flow.model import Flow
-from bot.i18n import PEOPLE_ZONE
+from bot.i18n import PEOPLE_ZONE, Catalogs, format_when, shown_params
 from bot.intake import output_of
 from bot.schedule import ReminderRules, occurrences, plan_reminders
 from storage.models import (
@@ -26,6 +26,7 @@ from storage.models import (
     Participant,
     Reminder,
 )
+from storage.queries import add_outbound
 
 SCHEDULED, CLAIMED, CANCELLED = "scheduled", "claimed", "cancelled"
 # An appointment in one of these has no reminders any more.
@@ -176,6 +177,47 @@ def reschedule(
     schedule_reminders(db, appointment, db.get(Participant, appointment.participant_id), now, rules)
 
 
+def move(
+    db: DbSession,
+    catalogs: Catalogs,
+    appointment: Appointment,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+    rules: ReminderRules,
+) -> int | None:
+    """The centre moves an appointment: reminders follow, and the participant is told in their language.
+
+    Returns the id of the message to send (None when they cannot be reached).
+    """
+    before = appointment.starts_at
+    reschedule(db, appointment, starts_at, ends_at, now, rules)
+    if before == starts_at:
+        return None
+    return _tell(db, catalogs, appointment, "appointment.moved", now, before=before)
+
+
+def cancel(db: DbSession, catalogs: Catalogs, appointment: Appointment, now: datetime) -> int | None:
+    """The centre cancels an appointment: reminders stop, and the participant is told in their language."""
+    if appointment.status == AppointmentStatus.CANCELLED:
+        return None
+    set_status(db, appointment, AppointmentStatus.CANCELLED, now)
+    return _tell(db, catalogs, appointment, "appointment.cancelled", now)
+
+
+def _tell(
+    db: DbSession, catalogs: Catalogs, appointment: Appointment, key: str, now: datetime, before: datetime | None = None
+) -> int | None:
+    participant = db.get(Participant, appointment.participant_id)
+    if participant.consent_given_at is None or participant.stopped_at is not None or appointment.ends_at <= now:
+        return None
+    language = participant.language or "nl"
+    params = shown_params({"when": appointment.starts_at.isoformat(), "place": appointment.place_name}, language)
+    if before is not None:
+        params["before"] = format_when(before, language)
+    return add_outbound(db, participant, catalogs.text(language, key, params), now).id
+
+
 def set_status(db: DbSession, appointment: Appointment, status: str, now: datetime) -> None:
     appointment.status, appointment.updated_at = status, now
     db.add(appointment)
@@ -192,6 +234,17 @@ def upcoming(db: DbSession, participant_id: int, now: datetime, limit: int = 5) 
         .limit(limit)
     )
     return list(db.exec(statement).all())
+
+
+def upcoming_any(db: DbSession, now: datetime, participant_id: int | None = None) -> Appointment | None:
+    """The next planned or confirmed appointment, of one participant or of anyone."""
+    statement = select(Appointment).where(
+        Appointment.starts_at > now,
+        Appointment.status.in_([AppointmentStatus.PLANNED, AppointmentStatus.CONFIRMED]),
+    )
+    if participant_id is not None:
+        statement = statement.where(Appointment.participant_id == participant_id)
+    return db.exec(statement.order_by(Appointment.starts_at).limit(1)).first()
 
 
 def as_fact(appointment: Appointment) -> dict[str, str]:

@@ -35,37 +35,12 @@ class ChatClient:
         self.services: Services = app.extensions[EXTENSION]
         self.address = address
         self.server_url = server_url.rstrip("/") if server_url else None
-        self.client = app.test_client()
-        self.validator = RequestValidator(self.services.settings.webhook_token)
         self.last_seen = 0
 
     def say(self, text: str) -> list[str]:
         """Send one message as the newcomer; return the bot's replies to it."""
-        sid = f"SM{uuid.uuid4().hex}"
-        form = self._form(sid, text)
-        url = f"{self.services.settings.public_base_url}{INBOUND_PATH}"
-        headers = {"X-Twilio-Signature": self.validator.compute_signature(url, form)}
-        if self.server_url:
-            status = requests.post(self.server_url + INBOUND_PATH, data=form, headers=headers, timeout=30).status_code
-        else:
-            status = self.client.post(INBOUND_PATH, data=form, headers=headers).status_code
-        if status != 200:
-            raise RuntimeError(f"webhook answered {status}")
+        sid = post_inbound(self.app, self.address, text, self.server_url)
         return [m.body for m in self._replies_to(sid)]
-
-    def _form(self, sid: str, text: str) -> dict[str, str]:
-        sender = (
-            self.services.settings.twilio_whatsapp_from or self.services.settings.twilio_sms_from or "+3197000000000"
-        )
-        form = {"MessageSid": sid, "From": self.address.twilio, "To": sender, "Body": text, "NumMedia": "0"}
-        if text.strip() in MEDIA_COMMANDS:
-            form.update(
-                Body="",
-                NumMedia="1",
-                MediaUrl0="https://example.invalid/media/1",
-                MediaContentType0=MEDIA_COMMANDS[text.strip()],
-            )
-        return form
 
     def _replies_to(self, sid: str) -> list[Message]:
         deadline = time.monotonic() + REPLY_TIMEOUT.total_seconds()
@@ -90,6 +65,34 @@ class ChatClient:
         if replies:
             self.last_seen = replies[-1].id
         return list(replies)
+
+
+def post_inbound(app: Flask, address: Address, text: str, server_url: str | None = None) -> str:
+    """Post `text` from `address` to the webhook, signed as Twilio signs it; returns the MessageSid."""
+    settings = app.extensions[EXTENSION].settings
+    sid = f"SM{uuid.uuid4().hex}"
+    form = _form(settings.twilio_whatsapp_from or settings.twilio_sms_from or "+3197000000000", address, sid, text)
+    url = f"{settings.public_base_url}{INBOUND_PATH}"
+    headers = {"X-Twilio-Signature": RequestValidator(settings.webhook_token).compute_signature(url, form)}
+    if server_url:
+        status = requests.post(server_url + INBOUND_PATH, data=form, headers=headers, timeout=30).status_code
+    else:
+        status = app.test_client().post(INBOUND_PATH, data=form, headers=headers).status_code
+    if status != 200:
+        raise RuntimeError(f"webhook answered {status}")
+    return sid
+
+
+def _form(sender: str, address: Address, sid: str, text: str) -> dict[str, str]:
+    form = {"MessageSid": sid, "From": address.twilio, "To": sender, "Body": text, "NumMedia": "0"}
+    if text.strip() in MEDIA_COMMANDS:
+        form.update(
+            Body="",
+            NumMedia="1",
+            MediaUrl0="https://example.invalid/media/1",
+            MediaContentType0=MEDIA_COMMANDS[text.strip()],
+        )
+    return form
 
 
 def run_chat(chat: ChatClient, read: Callable[[], str], write: Callable[[str], None]) -> None:

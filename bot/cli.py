@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from waitress import serve as waitress_serve
 
-from bot import appointments, dispatcher, escalation_views, escalations
+from bot import appointments, demo, dispatcher, escalation_views, escalations, jobs
 from bot.channels import ConsoleChannel
 from bot.chat import ChatClient, run_chat
 from bot.csv_import import import_command
@@ -22,10 +22,11 @@ from bot.queue import InProcessJobQueue
 from bot.schedule import ScheduleError
 from bot.security_headers import WAITRESS_OPTIONS
 from bot.services import EXTENSION, Services
+from bot.users import user_command
 from storage import queries
 from storage.db import session_scope
 from storage.migrate import upgrade
-from storage.models import AppointmentKind, Channel, Coordinator, Escalation, Participant
+from storage.models import Appointment, AppointmentKind, Channel, Coordinator, Escalation, Participant
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ def bot() -> None:
 
 
 bot.add_command(import_command)
+bot.add_command(user_command)
 bot.add_command(export_command)
 bot.add_command(erase_command)
 
@@ -56,12 +58,16 @@ def migrate() -> None:
 @bot.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="As DEMO=1: the phone simulator, and demo data in an empty database.")
 @with_appcontext
-def serve(host: str, port: int) -> None:
+def serve(host: str, port: int, demo: bool) -> None:
     """Migrate, then serve the webhooks (with jobs and the dispatcher in-process when embedded)."""
     services = _services()
     configure_logging(services.settings.log_level)
     upgrade(services.settings.database_url)
+    if demo or services.settings.demo:
+        services.settings = services.settings.model_copy(update={"demo": True})
+        _fill_demo(services, f"http://{host}:{port}", only_if_empty=True)
     if services.settings.embedded:
         _start_embedded_dispatcher(current_app._get_current_object())
         click.echo("embedded mode: jobs and the dispatcher run in this process")
@@ -81,6 +87,35 @@ def _start_embedded_dispatcher(app: Flask) -> None:
                 log.exception("dispatcher tick failed; next tick tries again")
 
     threading.Thread(target=loop, name="welkom-dispatcher", daemon=True).start()
+
+
+@bot.command("demo")
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Where the app is served.")
+@with_appcontext
+def demo_command(url: str) -> None:
+    """Fill an empty database with a small demo centre; print the accounts and the URLs."""
+    services = _services()
+    upgrade(services.settings.database_url)
+    _fill_demo(services, url, only_if_empty=False)
+
+
+def _fill_demo(services: Services, url: str, only_if_empty: bool) -> None:
+    texts = services.coordinator_texts
+    try:
+        accounts = demo.fill(services, services.clock())
+    except demo.DemoError:
+        if only_if_empty:
+            click.echo(texts.text("nl", "demo.kept"))
+            return
+        raise click.ClickException(texts.text("nl", "demo.not_empty")) from None
+    (begeleider, begeleider_password), (centre, centre_password) = accounts.begeleider, accounts.centre
+    lines = [
+        texts.text("nl", "demo.filled"),
+        texts.text("nl", "demo.account", {"role": "begeleider", "email": begeleider, "password": begeleider_password}),
+        texts.text("nl", "demo.account", {"role": "centre", "email": centre, "password": centre_password}),
+        texts.text("nl", "demo.urls", {"login": f"{url}/login", "simulator": f"{url}/simulator"}),
+    ]
+    click.echo("\n".join(lines))
 
 
 @bot.command()
@@ -286,6 +321,54 @@ def appointment_from_intake(
         click.echo(
             services.coordinator_texts.text("nl", "cli.appointments_added", {"count": str(len(made)), "ids": ids})
         )
+
+
+@appointment.command("move")
+@click.argument("appointment_id", type=int)
+@click.option("--start", "starts", required=True, help="ISO 8601 with offset, e.g. 2026-12-01T09:00:00+01:00.")
+@click.option("--end", "ends", required=True, help="ISO 8601 with offset.")
+@with_appcontext
+def appointment_move(appointment_id: int, starts: str, ends: str) -> None:
+    """Move an appointment: its reminders follow and the participant is told in their language."""
+    services = _services()
+    starts_at, ends_at = _parse_moment(starts, "--start"), _parse_moment(ends, "--end")
+    with session_scope(services.db) as db:
+        found = _known_appointment(db, appointment_id)
+        try:
+            message_id = appointments.move(
+                db, services.catalogs, found, starts_at, ends_at, services.clock(), services.settings.reminder_rules
+            )
+        except appointments.AppointmentError as error:
+            raise click.ClickException(str(error)) from error
+    _send_and_report(message_id, "cli.appointment_moved", appointment_id)
+
+
+@appointment.command("cancel")
+@click.argument("appointment_id", type=int)
+@with_appcontext
+def appointment_cancel(appointment_id: int) -> None:
+    """Call off an appointment: its reminders stop and the participant is told in their language."""
+    services = _services()
+    with session_scope(services.db) as db:
+        found = _known_appointment(db, appointment_id)
+        message_id = appointments.cancel(db, services.catalogs, found, services.clock())
+    _send_and_report(message_id, "cli.appointment_cancelled", appointment_id)
+
+
+def _known_appointment(db, appointment_id: int) -> Appointment:
+    found = db.get(Appointment, appointment_id)
+    if found is None:
+        raise click.BadParameter(f"no appointment {appointment_id}", param_hint="APPOINTMENT_ID")
+    return found
+
+
+def _send_and_report(message_id: int | None, key: str, appointment_id: int) -> None:
+    if message_id is not None:
+        _services().queue.enqueue(jobs.send_message, message_id)
+        _wait_for_embedded_jobs()
+    told = "cli.participant_told" if message_id is not None else "cli.participant_not_told"
+    texts = _services().coordinator_texts
+    click.echo(f"{texts.text('nl', key, {'id': str(appointment_id)})} {texts.text('nl', told)}")
 
 
 @bot.command("escalations")

@@ -73,19 +73,28 @@ def dutch_summary(
             {"when": format_when(intake.confirmed_at, "nl"), "language": language_name(intake.language)},
         ),
     ]
-    summary = next(s for s in flow.steps.values() if isinstance(s, SummaryStep))
-    for field in summary.fields:
-        if field in intake.answers:
-            lines += _field_lines(flow.steps[field], intake.answers[field], catalogs, coordinator)
+    for label, (first, *rest) in dutch_fields(intake, flow, catalogs, coordinator):
+        lines += [f"{label}: {first}", *(f"  {line}" for line in rest)]
     return "\n".join(lines)
 
 
+def dutch_fields(intake: Intake, flow: Flow, catalogs: Catalogs, coordinator: Catalogs) -> list[tuple[str, list[str]]]:
+    """(Dutch label, lines) per answered field, in the summary's order; own words as own_words_lines."""
+    summary = next(s for s in flow.steps.values() if isinstance(s, SummaryStep))
+    return [
+        (
+            catalogs.text("nl", flow.steps[field].label),
+            _field_lines(flow.steps[field], intake.answers[field], catalogs, coordinator),
+        )
+        for field in summary.fields
+        if field in intake.answers
+    ]
+
+
 def _field_lines(step: Question, answer: Any, catalogs: Catalogs, coordinator: Catalogs) -> list[str]:
-    label = catalogs.text("nl", step.label)
     if not is_own_words(answer):
-        return [f"{label}: {render_part(catalogs, 'nl', answer_shown(step, answer))}"]
-    first, *rest = own_words_lines(answer, coordinator)
-    return [f"{label}: {first}", *(f"  {line}" for line in rest)]
+        return [render_part(catalogs, "nl", answer_shown(step, answer))]
+    return own_words_lines(answer, coordinator)
 
 
 def own_words_lines(answer: dict[str, Any], coordinator: Catalogs) -> list[str]:

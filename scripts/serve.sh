@@ -15,4 +15,5 @@ if ! grep -qs '^SECRET_KEY=' .env; then
   echo "SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')" >> .env
   echo "wrote a new SECRET_KEY to .env"
 fi
-exec .venv/bin/flask --app app bot serve --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"
+# Extra arguments go to `bot serve`, e.g. --demo.
+exec .venv/bin/flask --app app bot serve --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}" "$@"

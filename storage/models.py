@@ -285,6 +285,50 @@ class Absence(SQLModel, table=True):
     reported_at: datetime = Field(sa_column=_utc_column(False))
 
 
+class Role(StrEnum):
+    CENTRE = "centre"  # sees every participant and escalation
+    BEGELEIDER = "begeleider"  # sees only their coordinator's participants and escalations
+
+
+class User(SQLModel, table=True):
+    """Someone of the centre who logs in to the dashboard."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200, unique=True, index=True, description="lower case")
+    name: str = Field(max_length=100)
+    role: str = Field(max_length=20)
+    # A begeleider is the coordinator whose participants they see.
+    coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id")
+    password_hash: str = Field(max_length=300)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed login, counted per e-mail address and per client to slow down guessing."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200, index=True)
+    client: str = Field(max_length=64, index=True)
+    at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what in the dashboard, when, and about which participant."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    participant_id: int | None = Field(default=None, foreign_key="participant.id", index=True)
+    action: str = Field(max_length=40)
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(sa_column=_utc_column(False))
+
+
 class Maintenance(SQLModel, table=True):
     """When a periodic chore (e.g. retention) last ran: one dispatcher of many does it."""
 

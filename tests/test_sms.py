@@ -14,6 +14,8 @@ SAMPLE = {
     "max": "100",
     "when": datetime(2026, 12, 1, 12, 0, tzinfo=UTC).isoformat(),
     "place": "Buurthuis De Linde",
+    # A moved appointment's old time, already written as a date (appointment.moved).
+    "before": "dinsdag 1 december, 13:00",
     "address": "Lindelaan 1, Doetinchem",
     "route": "https://www.google.com/maps/dir/?api=1&destination=Lindelaan+1%2C+Doetinchem",
     "name": "Anna",

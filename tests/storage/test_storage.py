@@ -30,6 +30,9 @@ TABLES = {
     "appointment",
     "reminder",
     "absence",
+    "user_account",
+    "login_attempt",
+    "audit_entry",
     "alembic_version",
 }
 

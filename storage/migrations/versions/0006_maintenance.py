@@ -1,7 +1,7 @@
 """maintenance: when periodic chores such as retention last ran
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005_users_audit
 Create Date: 2026-11-29 05:20:00
 """
 
@@ -13,7 +13,7 @@ import storage.types
 
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005_users_audit"
 branch_labels = None
 depends_on = None
 
