@@ -11,7 +11,7 @@ import sqlmodel
 import storage.types
 
 
-revision = "0005_users_audit"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

@@ -13,7 +13,7 @@ import storage.types
 
 
 revision = "0006"
-down_revision = "0005_users_audit"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
