@@ -1,6 +1,6 @@
 """dashboard accounts, failed logins and the audit trail
 
-Revision ID: 0005_users_audit
+Revision ID: 0005
 Revises: 0004
 """
 

@@ -1,7 +1,7 @@
 """maintenance: when periodic chores such as retention last ran
 
 Revision ID: 0006
-Revises: 0005_users_audit
+Revises: 0005
 Create Date: 2026-11-29 05:20:00
 """
 
