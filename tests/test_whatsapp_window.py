@@ -78,7 +78,7 @@ def test_outside_the_window_it_is_the_template_in_the_persons_language(window_ap
     form = sent_reminder(services, twilio, "ar", EVENING_BEFORE.astimezone(UTC) - timedelta(hours=25))
     assert form["ContentSid"] == AR_SID and "Body" not in form
     variables = __import__("json").loads(form["ContentVariables"])
-    assert variables["1"] == "الثلاثاء ١ ديسمبر، ١٣:٠٠"
+    assert variables["1"] == "الثلاثاء ١ كانون الأول (ديسمبر)، ١٣:٠٠"
     assert variables["2"] == "\u2068Buurthuis De Linde\u2069"
     assert variables["4"].startswith("https://www.google.com/maps/dir/?api=1&destination=")
     with session_scope(services.db) as db:
