@@ -40,7 +40,7 @@ from werkzeug.exceptions import HTTPException
 
 from bot import appointments
 from bot.i18n import SUPPORTED_LANGUAGES
-from bot.phone import InvalidPhone, to_e164
+from bot.phone import InvalidPhone, to_valid_e164
 from bot.schedule import ReminderRules, ScheduleError, check_rule
 from bot.services import Services, current_services
 from storage import queries
@@ -75,7 +75,7 @@ YEARS = (2000, 2100)
 
 def _e164(raw: str) -> str:
     try:
-        return to_e164(raw)
+        return to_valid_e164(raw)
     except InvalidPhone:
         raise PydanticCustomError("phone_number", "not a phone number") from None
 

@@ -152,6 +152,9 @@ def test_a_phone_already_registered_answers_409_with_its_id(client: FlaskClient)
     [
         ({"phone": None}, "phone", "Input should be a valid string"),
         ({"phone": "hello"}, "phone", "not a phone number"),
+        ({"phone": "12345"}, "phone", "not a phone number"),
+        ({"phone": "+3112345"}, "phone", "not a phone number"),
+        ({"phone": "+31600000001"}, "phone", "not a phone number"),
         ({"language": "de"}, "language", "Input should be 'nl', 'en', 'ar'"),
         ({"channel": "telegram"}, "channel", "Input should be 'whatsapp' or 'sms'"),
         ({"reminders": "yes"}, "reminders", "Input should be a valid boolean"),

@@ -49,11 +49,13 @@ def test_good_rows_are_stored_and_bad_rows_reported_by_line(app: Flask, services
         "+31 6 12345678,fa,Twice,,no,\n"
         "+31612345681,uk,Olena,,maybe,99\n"
         "+31612345682,tr,Ayşe,,1,\n"
+        "+3112345,nl,Short,,yes,\n"
     )
     result = run_import(app, tmp_path, "participants", text)
     assert result.exit_code == 1, result.output
-    assert "stored 3 of 7 rows" in result.output
+    assert "stored 3 of 8 rows" in result.output
     assert "line 4: phone: not a phone number" in result.output
+    assert "line 10: phone: not a phone number" in result.output
     assert "line 6: language: Input should be 'nl', 'en', 'ar'" in result.output
     assert "line 7: phone: already registered as participant 1" in result.output
     assert "line 8: reminders: Input should be a valid boolean" in result.output
