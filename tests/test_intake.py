@@ -111,6 +111,15 @@ def test_without_a_translator_the_own_words_are_kept_and_marked(app: Flask, serv
     assert "(nog niet vertaald)" in result.output and ARABIC["customs"] in result.output
 
 
+def test_without_a_translator_the_dispatcher_does_not_queue_intakes_again(app: Flask, services: Services) -> None:
+    Newcomer(app).does_the_kennismaking_in_arabic()
+    intake = stored_intake(services)
+    assert intake.untranslated > 0
+    for tick in range(3):
+        later = intake.updated_at + dispatcher.TRANSLATION_RETRY * (tick + 1)
+        assert dispatcher.tick(services, later)["translations"] == 0
+
+
 def test_a_failed_translation_is_retried_by_the_dispatcher(translating_app, translation_service) -> None:
     services = translating_app.extensions[EXTENSION]
     translation_service.script = ["500"] * 4
