@@ -1,6 +1,7 @@
 """`flask --app app bot ...`: the operator's commands."""
 
 import logging
+import sys
 import threading
 from datetime import UTC, datetime
 
@@ -110,6 +111,10 @@ def chat(phone: str, channel: str, url: str | None) -> None:
         services.channel.echo = None  # the chat prints the replies itself
     chat = ChatClient(current_app._get_current_object(), address, server_url=url)
     click.echo("Type as the newcomer (/voice or /photo sends media). Ctrl-D ends.")
+    # A terminal that cannot show a script gets escapes instead of a crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     run_chat(chat, read=lambda: input("> "), write=click.echo)
 
 

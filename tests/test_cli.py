@@ -230,3 +230,20 @@ def test_work_days_from_the_kennismakings_days_and_day_parts(app: Flask, service
     ]
     assert {a.ends_at.astimezone(amsterdam).strftime("%H:%M") for a in made} == {"12:00", "17:00"}
     assert len({a.series_id for a in made}) == 2
+
+
+def test_bot_chat_takes_whatever_the_terminal_sends(app: Flask) -> None:
+    # A long Tigrinya paste cut in the middle of a letter, on a terminal that writes Latin-1 only.
+    pasted = ("ሰላም ከመይ ኣለኹም። " * 120).encode()[:-1]
+    runner = app.test_cli_runner(charset="latin-1")
+    result = runner.invoke(args=["bot", "chat", "--phone", "+31612345678"], input=b"hallo\n" + pasted + b"\n")
+    assert result.exception is None, result.exception
+    assert result.exit_code == 0
+    assert "\\u0627" in result.output or "\\u12" in result.output  # other scripts shown as escapes
+
+
+def test_a_line_that_is_not_utf8_is_read_as_far_as_it_is() -> None:
+    from bot.chat import as_typed
+
+    cut = ("ሰላም" * 3).encode()[:-1].decode("utf-8", "surrogateescape")
+    assert as_typed(cut) == "ሰላምሰላምሰላ\ufffd"
