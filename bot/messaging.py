@@ -17,7 +17,7 @@ from bot.channels import Outgoing, SendError
 from bot.i18n import SOURCE_LANGUAGE
 from bot.phone import Address
 from bot.services import Services
-from bot.sms import short_text_key
+from bot.sms import short_text_key, within_segments
 from storage import queries
 from storage.db import session_scope
 from storage.models import EMAIL, Channel, Coordinator, Message, Participant
@@ -76,7 +76,9 @@ def sms_body(services: Services, message: Message, language: str | None) -> str:
     """A templated message's short SMS form (two segments at most); else its own body."""
     key = short_text_key(message.template) if message.template else None
     if key and services.catalogs.has(SOURCE_LANGUAGE, key):
-        return services.catalogs.text(language or "nl", key, message.template_params or {})
+        return within_segments(
+            lambda params: services.catalogs.text(language or "nl", key, params), message.template_params or {}
+        )
     return message.body
 
 
