@@ -60,15 +60,17 @@ def _route(services: Services, db: DbSession, message: Message, now: datetime) -
         return Outgoing(Address(recipient.email or "", EMAIL), message.body, media_urls=media), EMAIL
     channel = Channel(message.channel)
     if channel == Channel.WHATSAPP and message.template and not _in_window(recipient, now):
-        picked = services.templates.pick(message.template, language)
+        # Their own language first: a template in it, else an SMS in it, and only then the Dutch or English template.
+        picked = services.templates.pick(message.template, language, fall_back=False)
+        if picked is None and services.settings.twilio_sms_from:
+            body = sms_body(services, message, language)
+            return Outgoing(Address(recipient.phone, Channel.SMS), body), str(Channel.SMS)
+        picked = picked or services.templates.pick(message.template, language)
         if picked:
             template, picked_language, sid = picked
             variables = template.content_variables(message.template_params or {})
             outgoing = Outgoing(Address(recipient.phone, channel), message.body, sid, variables)
             return outgoing, f"template:{picked_language}"
-        if services.settings.twilio_sms_from:
-            body = sms_body(services, message, language)
-            return Outgoing(Address(recipient.phone, Channel.SMS), body), str(Channel.SMS)
     return Outgoing(Address(recipient.phone, channel), message.body, media_urls=media), str(channel)
 
 
