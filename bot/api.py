@@ -39,8 +39,8 @@ from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
 from bot import appointments, jobs, privacy
-from bot.i18n import SUPPORTED_LANGUAGES
-from bot.phone import InvalidPhone, to_e164
+from bot.i18n import PEOPLE_ZONE, SUPPORTED_LANGUAGES
+from bot.phone import InvalidPhone, to_valid_e164
 from bot.schedule import ReminderRules, ScheduleError, check_rule
 from bot.services import Services, current_services
 from storage import queries
@@ -75,7 +75,7 @@ YEARS = (2000, 2100)
 
 def _e164(raw: str) -> str:
     try:
-        return to_e164(raw)
+        return to_valid_e164(raw)
     except InvalidPhone:
         raise PydanticCustomError("phone_number", "not a phone number") from None
 
@@ -113,10 +113,10 @@ RRule = Annotated[
     Field(max_length=500, pattern=r"^(RRULE:)?[A-Za-z0-9=;,+-]+$", examples=["FREQ=WEEKLY;BYDAY=TU;COUNT=8"]),
     AfterValidator(_recurring_days),
 ]
-# Written with its offset ("+00:00"), as the store keeps UTC; pydantic's default would write "Z".
+# Written in Amsterdam time with its offset ("2026-12-01T13:00:00+01:00"): the time people are told.
 MomentOut = Annotated[
     datetime,
-    PlainSerializer(lambda moment: moment.isoformat(), return_type=str),
+    PlainSerializer(lambda moment: moment.astimezone(PEOPLE_ZONE).isoformat(), return_type=str),
     JsonSchema({"type": "string", "format": "date-time"}),
 ]
 
@@ -136,7 +136,7 @@ class ParticipantIn(_Body):
     language: Language
     name: str | None = Field(default=None, max_length=100)
     channel: Channel = Channel.WHATSAPP
-    reminders: bool = Field(description="Said yes to reminders.")
+    reminders: bool = Field(default=True, description="Said yes to reminders (unless told otherwise).")
     coordinator_id: Id | None = None
 
     _text_without_nul = field_validator("name")(_without_nul)

@@ -225,11 +225,15 @@ def set_status(db: DbSession, appointment: Appointment, status: str, now: dateti
         cancel_reminders(db, appointment.id)
 
 
+# Someone who said they will be late may still find they cannot come at all.
+STILL_ON = (AppointmentStatus.PLANNED, AppointmentStatus.CONFIRMED, AppointmentStatus.LATE)
+
+
 def upcoming(db: DbSession, participant_id: int, now: datetime, limit: int = 5) -> list[Appointment]:
     statement = (
         select(Appointment)
         .where(Appointment.participant_id == participant_id, Appointment.starts_at > now)
-        .where(Appointment.status.in_([AppointmentStatus.PLANNED, AppointmentStatus.CONFIRMED]))
+        .where(Appointment.status.in_(STILL_ON))
         .order_by(Appointment.starts_at)
         .limit(limit)
     )

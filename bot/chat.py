@@ -101,5 +101,15 @@ def run_chat(chat: ChatClient, read: Callable[[], str], write: Callable[[str], N
             line = read()
         except (EOFError, KeyboardInterrupt):
             return
-        for body in chat.say(line):
+        for body in chat.say(as_typed(line)):
             write(f"\n{body}\n")
+
+
+def as_typed(line: str) -> str:
+    """The line as UTF-8 text, whatever the terminal sent.
+
+    A terminal in another encoding, or a long paste cut in the middle of a letter, gives
+    Python undecodable bytes as lone surrogates, which no form or database can take; the
+    bytes are decoded again as UTF-8, with U+FFFD for what is not.
+    """
+    return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

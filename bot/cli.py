@@ -1,6 +1,7 @@
 """`flask --app app bot ...`: the operator's commands."""
 
 import logging
+import sys
 import threading
 from datetime import UTC, datetime
 
@@ -16,7 +17,7 @@ from bot.csv_import import import_command
 from bot.flow.outputs import INTAKE
 from bot.intake import dutch_summary
 from bot.logs import configure_logging
-from bot.phone import Address, InvalidPhone, to_e164
+from bot.phone import Address, InvalidPhone, to_e164, to_valid_e164
 from bot.privacy_cli import erase_command, export_command
 from bot.queue import InProcessJobQueue
 from bot.schedule import ScheduleError
@@ -145,6 +146,10 @@ def chat(phone: str, channel: str, url: str | None) -> None:
         services.channel.echo = None  # the chat prints the replies itself
     chat = ChatClient(current_app._get_current_object(), address, server_url=url)
     click.echo("Type as the newcomer (/voice or /photo sends media). Ctrl-D ends.")
+    # A terminal that cannot show a script gets escapes instead of a crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     run_chat(chat, read=lambda: input("> "), write=click.echo)
 
 
@@ -184,8 +189,13 @@ def coordinator() -> None:
 def coordinator_add(name: str, phone: str | None, channel: str, email: str | None, on_duty: bool) -> None:
     """Add a coordinator and print their id."""
     services = _services()
-    number = _phone_option(phone, "--phone") if phone else None
+    number = _phone_option(phone, "--phone", valid=True) if phone else None
     with session_scope(services.db) as db:
+        existing = queries.coordinator_by_phone(db, number) if number else None
+        if existing is not None:
+            raise click.UsageError(
+                services.coordinator_texts.text("nl", "cli.coordinator_exists", {"id": str(existing.id)})
+            )
         added = Coordinator(name=name, phone=number, channel=channel, email=email, on_duty=on_duty, created_at=utcnow())
         db.add(added)
         db.flush()
@@ -259,9 +269,10 @@ def _known_participant(db, phone: str) -> Participant:
     return participant
 
 
-def _phone_option(value: str, hint: str) -> str:
+def _phone_option(value: str, hint: str, valid: bool = False) -> str:
+    """The number in E.164; `valid` for registering someone (the number must exist), not for finding them."""
     try:
-        return to_e164(value)
+        return to_valid_e164(value) if valid else to_e164(value)
     except InvalidPhone as error:
         raise click.BadParameter(str(error), param_hint=hint) from error
 

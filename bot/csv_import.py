@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -17,10 +18,18 @@ from flask.cli import with_appcontext
 from pydantic import BaseModel, ValidationError
 
 from bot.api import AppointmentIn, ParticipantIn, Refused, from_validation, store_appointments, store_participant
+from bot.i18n import PEOPLE_ZONE
+from bot.phone import InvalidPhone, to_e164
 from bot.services import Services, current_services
+from storage import queries
+from storage.db import session_scope
 
 # What a centre's spreadsheet writes for yes and no, besides what pydantic reads (true/false, yes/no, 1/0).
 _YES_NO = {"ja": "true", "nee": "false"}
+# A spreadsheet writes the time people are told, without an offset: that is Amsterdam time.
+_LOCAL_TIMES = ("starts_at", "ends_at")
+# A spreadsheet knows people by their number, not by our id.
+_BY_PHONE = "phone"
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class Report:
     stored: int = 0
     records: int = 0
     refused: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
 @click.command("import")
@@ -101,8 +111,13 @@ def _check_header(header: list[str], model: type[BaseModel]) -> None:
     known = model.model_fields
     if not any(header):
         raise click.ClickException(f"no header row; name the columns: {', '.join(known)}")
-    unknown = [name for name in header if name and name not in known]
-    missing = [name for name, info in known.items() if info.is_required() and name not in header]
+    by_phone = model is AppointmentIn and _BY_PHONE in header
+    unknown = [name for name in header if name and name not in known and not (by_phone and name == _BY_PHONE)]
+    missing = [
+        name
+        for name, info in known.items()
+        if info.is_required() and name not in header and not (by_phone and name == "participant_id")
+    ]
     if unknown or missing:
         problems = [f"unknown column(s): {', '.join(unknown)}"] * bool(unknown)
         problems += [f"missing column(s): {', '.join(missing)}"] * bool(missing)
@@ -113,6 +128,34 @@ def _values(header: list[str], cells: list[str]) -> dict[str, str]:
     values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name and cell.strip()}
     if "reminders" in values:
         values["reminders"] = _YES_NO.get(values["reminders"].lower(), values["reminders"])
+    for name in _LOCAL_TIMES:
+        if name in values:
+            values[name] = _amsterdam_unless_offset(values[name])
+    return values
+
+
+def _amsterdam_unless_offset(value: str) -> str:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value  # refused by the model, with its reason
+    return moment.replace(tzinfo=PEOPLE_ZONE).isoformat() if moment.tzinfo is None else value
+
+
+def _with_participant_id(services: Services, values: dict[str, str]) -> dict[str, str]:
+    """An appointment row that names its participant by phone gets their id."""
+    if _BY_PHONE not in values:
+        return values
+    values = dict(values)
+    try:
+        phone = to_e164(values.pop(_BY_PHONE))
+    except InvalidPhone:
+        raise Refused(422, "not a phone number", field=_BY_PHONE) from None
+    with session_scope(services.db) as db:
+        participant = queries.participant_by_phone(db, phone)
+        if participant is None:
+            raise Refused(422, "no participant with this number", field=_BY_PHONE)
+        values.setdefault("participant_id", str(participant.id))
     return values
 
 
@@ -122,9 +165,12 @@ def _import_row(services: Services, kind: Kind, row: Row, report: Report) -> Non
         return
     try:
         # Lax, unlike the API: every cell is text, so "12" is read as the id 12.
-        body = kind.model.model_validate(row.values)
+        values = _with_participant_id(services, row.values) if kind.model is AppointmentIn else row.values
+        body = kind.model.model_validate(values)
         report.records += kind.store(services, body)
         report.stored += 1
+        if isinstance(body, AppointmentIn) and body.starts_at < services.clock():
+            report.warnings.append((row.line, "starts_at: in the past; stored, but no reminders go out"))
     except ValidationError as error:
         report.refused.append((row.line, _reason(from_validation(error))))
     except Refused as refused:
@@ -140,3 +186,5 @@ def _print(report: Report, kind: str) -> None:
     click.echo(f"stored {report.stored} of {report.rows} rows{made}")
     for line, reason in report.refused:
         click.echo(f"line {line}: {reason}")
+    for line, warning in report.warnings:
+        click.echo(f"line {line}: warning: {warning}")

@@ -1,5 +1,6 @@
 """Message catalogs (gettext PO, one per language) and turning events into text."""
 
+import re
 import unicodedata
 from datetime import datetime
 from functools import cache
@@ -20,7 +21,18 @@ PEOPLE_ZONE = ZoneInfo("Europe/Amsterdam")
 # First-strong isolate ... pop directional isolate: keeps a run of the other direction in order.
 _FSI, _PDI = "\u2068", "\u2069"
 # Digits people read in these languages (CLDR: 'arab' for Arabic, 'arabext' for Persian and Pashto).
+# One digit system per language, in dates, option numbers and texts alike.
 _DIGITS = {"ar": "٠١٢٣٤٥٦٧٨٩", "fa": "۰۱۲۳۴۵۶۷۸۹", "ps": "۰۱۲۳۴۵۶۷۸۹"}
+# Month names the readers know: Dari speakers the Afghan ones (not Iran's), Arabic speakers from Syria
+# and Iraq the Levantine ones, shown with the common name beside them for everyone else.
+_DATE_LOCALE = {"fa": "fa_AF", "ar": "ar_SY"}
+_MONTH_ALSO = {"ar": "ar"}
+# CLDR's Pashto weekday names are formal; the catalog's everyday ones (common.day.*) are what people say.
+_WEEKDAYS_FROM_CATALOG = frozenset({"ps"})
+_WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+# A header field in each catalog: has a native speaker reviewed these texts? ('yes' or 'no').
+REVIEWED_HEADER = "X-Reviewed-By-Native-Speaker"
 
 
 class Catalogs:
@@ -49,7 +61,13 @@ class Catalogs:
     def text(self, language: str, key: str, params: dict[str, str] | None = None) -> str:
         """The text in `language`, falling back to the Dutch source when missing."""
         template = self._texts.get(language, {}).get(key) or self._texts[SOURCE_LANGUAGE][key]
-        return template.format_map(params) if params else template
+        template = to_native_digits(template, language)
+        return template.format_map(_native_numbers(params, language)) if params else template
+
+
+def _native_numbers(params: dict[str, str], language: str) -> dict[str, str]:
+    """Numbers such as {max} in the reader's digits; place names and addresses stay as written."""
+    return {key: to_native_digits(v, language) if v.isascii() and v.isdigit() else v for key, v in params.items()}
 
 
 @cache
@@ -62,7 +80,10 @@ def render(catalogs: Catalogs, message: SendMessage) -> str:
     blocks = ["\n".join(render_part(catalogs, lang, part) for part in message.texts) for lang in message.languages]
     if message.options:
         reader = message.languages[0]
-        lines = [f"{o.number}. {render_part(catalogs, reader, o.label)}" for o in message.options]
+        lines = [
+            f"{to_native_digits(str(o.number), reader)}. {render_part(catalogs, reader, o.label)}"
+            for o in message.options
+        ]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -111,7 +132,10 @@ def isolate_if_needed(text: str, reader_rtl: bool) -> str:
 def format_when(moment: datetime, language: str) -> str:
     """'dinsdag 3 december, 10:00' in the reader's language and Amsterdam time, own digits."""
     local = moment.astimezone(PEOPLE_ZONE)
-    date = format_date(local, "EEEE d MMMM", locale=language)
+    date_locale = _DATE_LOCALE.get(language, language)
+    date = f"{_weekday(local, language)} {format_date(local, 'd MMMM', locale=date_locale)}"
+    if language in _MONTH_ALSO:
+        date += f" ({format_date(local, 'MMMM', locale=_MONTH_ALSO[language])})"
     time = format_time(local, "HH:mm", locale=language)
     pattern = Locale.parse(language).datetime_formats["medium"]
     text = str(pattern).replace("{1}", date).replace("{0}", time)
@@ -121,3 +145,25 @@ def format_when(moment: datetime, language: str) -> str:
 def to_native_digits(text: str, language: str) -> str:
     digits = _DIGITS.get(language)
     return text.translate(str.maketrans("0123456789", digits)) if digits else text
+
+
+def _weekday(moment: datetime, language: str) -> str:
+    if language in _WEEKDAYS_FROM_CATALOG:
+        return _own_catalogs().text(language, f"common.day.{_WEEKDAY_KEYS[moment.weekday()]}")
+    return format_date(moment, "EEEE", locale=_DATE_LOCALE.get(language, language))
+
+
+@cache
+def _own_catalogs() -> Catalogs:
+    return Catalogs.load(_TRANSLATIONS)
+
+
+def native_speaker_review(directory: Path = _TRANSLATIONS, domain: str = "messages") -> dict[str, bool]:
+    """Per language, whether its catalog's header says a native speaker reviewed it (for the dashboard)."""
+    # Babel keeps only the header fields it knows, so the field is read from the file itself.
+    field = re.compile(rf'^"{REVIEWED_HEADER}:\s*(\w+)\\n"$', re.MULTILINE)
+    reviewed = {}
+    for po_path in sorted(directory.glob(f"*/LC_MESSAGES/{domain}.po")):
+        found = field.search(po_path.read_text(encoding="utf-8"))
+        reviewed[po_path.parent.parent.name] = bool(found) and found.group(1).lower() == "yes"
+    return reviewed

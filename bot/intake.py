@@ -7,6 +7,7 @@ coordinator always sees the newcomer's own words beside the translation.
 from datetime import datetime
 from typing import Any
 
+from anyascii import anyascii
 from babel import Locale
 from sqlmodel import Session as DbSession
 
@@ -66,7 +67,8 @@ def dutch_summary(
 ) -> str:
     """The intake as the coordinator reads it: Dutch labels and answers, own words beside them."""
     lines = [
-        coordinator.text("nl", "intake.title", {"name": _name(intake, flow)}),
+        coordinator.text("nl", "intake.title", {"name": with_latin(_name(intake, flow))}),
+        coordinator.text("nl", "intake.phone", {"phone": participant.phone}),
         coordinator.text(
             "nl",
             "intake.confirmed",
@@ -110,6 +112,12 @@ def own_words_lines(answer: dict[str, Any], coordinator: Catalogs) -> list[str]:
 def _name(intake: Intake, flow: Flow) -> str:
     name = output_of(intake, flow, "participant.name")
     return name if isinstance(name, str) else "?"
+
+
+def with_latin(name: str) -> str:
+    """'Олена (Olena)': a name in another script with a Latin transliteration the begeleider can read aloud."""
+    latin = anyascii(name).strip()
+    return name if latin == name or not latin else f"{name} ({latin})"
 
 
 def language_name(code: str) -> str:

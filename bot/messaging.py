@@ -18,7 +18,7 @@ from bot.channels import Outgoing
 from bot.i18n import SOURCE_LANGUAGE
 from bot.phone import Address
 from bot.services import Services
-from bot.sms import short_text_key
+from bot.sms import short_text_key, within_segments
 from storage import queries
 from storage.models import EMAIL, Channel, Coordinator, Message, Participant
 
@@ -38,15 +38,17 @@ def route(services: Services, db: DbSession, message: Message, now: datetime) ->
         return Outgoing(Address(recipient.email or "", EMAIL), message.body, media_urls=media), EMAIL
     channel = Channel(message.channel)
     if channel == Channel.WHATSAPP and message.template and not _in_window(recipient, now):
-        picked = services.templates.pick(message.template, language)
+        # Their own language first: a template in it, else an SMS in it, and only then the Dutch or English template.
+        picked = services.templates.pick(message.template, language, fall_back=False)
+        if picked is None and services.settings.twilio_sms_from:
+            body = sms_body(services, message, language)
+            return Outgoing(Address(recipient.phone, Channel.SMS), body), str(Channel.SMS)
+        picked = picked or services.templates.pick(message.template, language)
         if picked:
             template, picked_language, sid = picked
             variables = template.content_variables(message.template_params or {})
             outgoing = Outgoing(Address(recipient.phone, channel), message.body, sid, variables)
             return outgoing, f"template:{picked_language}"
-        if services.settings.twilio_sms_from:
-            body = sms_body(services, message, language)
-            return Outgoing(Address(recipient.phone, Channel.SMS), body), str(Channel.SMS)
     return Outgoing(Address(recipient.phone, channel), message.body, media_urls=media), str(channel)
 
 
@@ -54,7 +56,9 @@ def sms_body(services: Services, message: Message, language: str | None) -> str:
     """A templated message's short SMS form (two segments at most); else its own body."""
     key = short_text_key(message.template) if message.template else None
     if key and services.catalogs.has(SOURCE_LANGUAGE, key):
-        return services.catalogs.text(language or "nl", key, message.template_params or {})
+        return within_segments(
+            lambda params: services.catalogs.text(language or "nl", key, params), message.template_params or {}
+        )
     return message.body
 
 

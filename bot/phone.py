@@ -44,6 +44,14 @@ def to_e164(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def to_valid_e164(raw: str) -> str:
+    """A number to register someone by: it must exist in its country's numbering plan, not only look right."""
+    number = to_e164(raw)
+    if not phonenumbers.is_valid_number(phonenumbers.parse(number)):
+        raise InvalidPhone("not a valid phone number")
+    return number
+
+
 def masked(phone: str) -> str:
     """Enough of a number to tell two apart on a screen, not enough to call: +31******78."""
     return phone[:3] + "*" * max(len(phone) - 5, 0) + phone[-2:]

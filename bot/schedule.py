@@ -20,6 +20,8 @@ FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 QUIET_MARGIN = timedelta(minutes=30)
 # Two reminders closer than this say the same thing twice: the later one is dropped.
 MIN_GAP = timedelta(minutes=30)
+# A reminder moved out of quiet hours no longer comes "shortly before": this close to another, it is a repeat.
+MOVED_MIN_GAP = timedelta(hours=3)
 
 
 class ScheduleError(ValueError):
@@ -79,9 +81,11 @@ def plan_reminders(starts_at: datetime, now: datetime, rules: ReminderRules) -> 
     local_start = starts_at.astimezone(PEOPLE_ZONE)
     evening = datetime.combine(local_start.date() - timedelta(days=1), rules.evening_at, PEOPLE_ZONE)
     candidates = [("evening_before", evening), ("hours_before", local_start - rules.hours_before)]
+    moved = [(kind, _outside_quiet(due, rules), _outside_quiet(due, rules) != due) for kind, due in candidates]
     planned: list[tuple[str, datetime]] = []
-    for kind, due in sorted(((k, _outside_quiet(d, rules)) for k, d in candidates), key=lambda item: item[1]):
-        if now < due < starts_at and all(abs(due - other) >= MIN_GAP for _, other in planned):
+    for kind, due, was_moved in sorted(moved, key=lambda item: item[1]):
+        gap = MOVED_MIN_GAP if was_moved else MIN_GAP
+        if now < due < starts_at and all(abs(due - other) >= gap for _, other in planned):
             planned.append((kind, due.astimezone(UTC)))
     return planned
 

@@ -6,6 +6,13 @@ UCS-2: 70 characters (67 each when split), counted in UTF-16 units.
 """
 
 import math
+from collections.abc import Callable
+
+# A short form is meant to cost at most this many segments.
+MAX_SEGMENTS = 2
+# A place name is shortened no further than this many characters: it must still be recognised.
+MIN_PLACE = 12
+_ISOLATES = "\u2068\u2069"
 
 # GSM 03.38: the basic set, and the extension set whose characters cost two.
 _GSM_BASIC = set(
@@ -27,3 +34,19 @@ def segments(text: str) -> tuple[str, int]:
 def short_text_key(template: str) -> str:
     """The catalog key of a message's SMS form, e.g. 'reminder.sms'."""
     return f"{template}.sms"
+
+
+def within_segments(fill: Callable[[dict[str, str]], str], params: dict[str, str], field: str = "place") -> str:
+    """The text `fill` writes with `params`, the `field` abbreviated ("Buurthuis De Lin.") until it fits.
+
+    Abbreviated a character at a time, down to MIN_PLACE, so it keeps as much of the name as fits.
+    """
+    text = fill(params)
+    value = params.get(field, "")
+    name = value.strip(_ISOLATES)
+    length = len(name)
+    while segments(text)[1] > MAX_SEGMENTS and length > MIN_PLACE:
+        length -= 1
+        short = name[:length].rstrip() + "."
+        text = fill({**params, field: value.replace(name, short) if name else short})
+    return text

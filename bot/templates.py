@@ -36,12 +36,12 @@ class Templates:
     def __init__(self, templates: dict[str, Template]):
         self._templates = templates
 
-    def pick(self, name: str, language: str | None) -> tuple[Template, str, str] | None:
-        """(template, language, Content SID): the participant's language, else Dutch, else English."""
+    def pick(self, name: str, language: str | None, fall_back: bool = True) -> tuple[Template, str, str] | None:
+        """(template, language, Content SID): the participant's language, else (`fall_back`) Dutch, else English."""
         template = self._templates.get(name)
         if template is None:
             return None
-        for candidate in (language, *FALLBACK_LANGUAGES):
+        for candidate in (language, *FALLBACK_LANGUAGES) if fall_back else (language,):
             if candidate in template.content_sids:
                 return template, candidate, template.content_sids[candidate]
         return None

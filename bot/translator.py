@@ -219,6 +219,11 @@ class Translator:
             timeout=settings.translator_timeout,
         )
 
+    @property
+    def configured(self) -> bool:
+        """False with TRANSLATOR=none: nothing will ever be translated, so nothing waits for a retry."""
+        return self.provider != "none"
+
     def translate(self, text: str, source: str, target: str = "nl") -> TranslationResult:
         """`text` in `target`; never raises, and returns within about `timeout` seconds."""
         text = text.strip() if isinstance(text, str) else ""

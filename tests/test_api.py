@@ -136,6 +136,15 @@ def test_a_participant_is_registered_in_e164_with_consent_given_now(client: Flas
     assert participant.consent_given_at == NOW
 
 
+def test_reminders_are_on_unless_the_centre_says_otherwise(client: FlaskClient, services: Services) -> None:
+    body = participant_body()
+    del body["reminders"]
+    response = client.post("/api/participants", json=body, headers=AUTH)
+    assert response.status_code == 201, response.json
+    with session_scope(services.db) as db:
+        assert db.get(Participant, response.json["id"]).reminders is True
+
+
 def test_a_phone_already_registered_answers_409_with_its_id(client: FlaskClient) -> None:
     participant_id = add_participant(client)
     response = client.post("/api/participants", json=participant_body(phone="+31 6 12345678"), headers=AUTH)
@@ -152,6 +161,9 @@ def test_a_phone_already_registered_answers_409_with_its_id(client: FlaskClient)
     [
         ({"phone": None}, "phone", "Input should be a valid string"),
         ({"phone": "hello"}, "phone", "not a phone number"),
+        ({"phone": "12345"}, "phone", "not a phone number"),
+        ({"phone": "+3112345"}, "phone", "not a phone number"),
+        ({"phone": "+31600000001"}, "phone", "not a phone number"),
         ({"language": "de"}, "language", "Input should be 'nl', 'en', 'ar'"),
         ({"channel": "telegram"}, "channel", "Input should be 'whatsapp' or 'sms'"),
         ({"reminders": "yes"}, "reminders", "Input should be a valid boolean"),
@@ -270,12 +282,12 @@ def test_an_appointment_is_shown_with_its_reminders(client: FlaskClient) -> None
     response = client.get(f"/api/appointments/{appointment_id}", headers=AUTH)
     assert response.status_code == 200
     shown = response.json
-    assert shown["starts_at"] == "2026-12-01T12:00:00+00:00" and shown["ends_at"] == "2026-12-01T15:00:00+00:00"
+    assert shown["starts_at"] == "2026-12-01T13:00:00+01:00" and shown["ends_at"] == "2026-12-01T16:00:00+01:00"
     assert (shown["status"], shown["series_id"], shown["kind"]) == ("planned", None, "work")
     assert shown["entrance_photo_url"] == "https://x.nl/deur.jpg"
     assert shown["reminders"] == [
-        {"kind": "evening_before", "due_at": "2026-11-30T18:00:00+00:00", "status": "scheduled"},
-        {"kind": "hours_before", "due_at": "2026-12-01T10:00:00+00:00", "status": "scheduled"},
+        {"kind": "evening_before", "due_at": "2026-11-30T19:00:00+01:00", "status": "scheduled"},
+        {"kind": "hours_before", "due_at": "2026-12-01T11:00:00+01:00", "status": "scheduled"},
     ]
 
 
@@ -291,10 +303,10 @@ def test_rescheduling_plans_the_reminders_anew(client: FlaskClient, services: Se
     change = {"starts_at": later.isoformat(), "ends_at": (later + timedelta(hours=2)).isoformat()}
     response = client.patch(f"/api/appointments/{appointment_id}", json=change, headers=AUTH)
     assert response.status_code == 200
-    assert response.json["starts_at"] == "2026-12-03T12:00:00+00:00"
+    assert response.json["starts_at"] == "2026-12-03T13:00:00+01:00"
     assert [r["due_at"] for r in response.json["reminders"]] == [
-        "2026-12-02T18:00:00+00:00",
-        "2026-12-03T10:00:00+00:00",
+        "2026-12-02T19:00:00+01:00",
+        "2026-12-03T11:00:00+01:00",
     ]
     assert [r.due_at.astimezone(AMSTERDAM).day for r in reminders_of(services, appointment_id)] == [2, 3]
 

@@ -9,6 +9,7 @@ from flask import Flask
 from sqlmodel import select
 
 from bot import appointments, dispatcher
+from bot.i18n import to_native_digits
 from bot.services import Services
 from storage.db import session_scope
 from storage.models import (
@@ -135,13 +136,17 @@ def test_the_reminder_goes_out_once_with_route_and_reply_options(services: Servi
     [message] = outbound(services)
     assert message.status == "sent"
     assert "Lindelaan+1%2C+Doetinchem" in message.body and "\u2068Buurthuis De Linde\u2069" in message.body
-    assert "الاثنين ٣٠ نوفمبر، ١٩:٠٠" not in message.body  # the appointment's time is shown, not the reminder's
+    assert (
+        "الاثنين ٣٠ تشرين الثاني (نوفمبر)، ١٩:٠٠" not in message.body
+    )  # the appointment's time is shown, not the reminder's
     assert "١٣:٠٠" in message.body
     options = [
         text(services, "ar", k)
         for k in ("reminder.coming", "reminder.cannot_come", "reminder.late", "reminder.question")
     ]
-    assert message.body.endswith("\n".join(f"{n}. {o}" for n, o in enumerate(options, start=1)))
+    assert message.body.endswith(
+        "\n".join(f"{to_native_digits(str(n), 'ar')}. {o}" for n, o in enumerate(options, start=1))
+    )
     first, second = reminders_of(services, appointment_id)
     assert (first.status, first.message_id, second.status) == ("sent", message.id, "scheduled")
 
@@ -208,6 +213,27 @@ def test_not_feeling_like_it_gets_a_kind_word_and_is_still_recorded(services: Se
         assert db.exec(select(Absence)).one().reason == "no_zin"
 
 
+def test_a_late_appointment_can_still_be_cancelled(services: Services, signed_post) -> None:
+    [appointment_id] = add_appointment(services, add_participant(services))
+    dispatch_at(services, EVENING_BEFORE)
+    reply(signed_post, "3", "2", "1")  # late, 30 minutes, right
+    reply(signed_post, "afmelden", "1", "1", "1")  # cannot come after all, sick, right
+    with session_scope(services.db) as db:
+        assert db.get(Appointment, appointment_id).status == "cancelled"
+    assert outbound(services)[-1].body == text(services, "nl", "afmelden.done")
+
+
+def test_another_reason_in_own_words_gets_thanks_not_the_explanation(services: Services, signed_post) -> None:
+    add_appointment(services, add_participant(services))
+    dispatch_at(services, EVENING_BEFORE)
+    reply(signed_post, "2", "6", "Ik heb een afspraak bij de IND")
+    bodies = [message.body for message in outbound(services)]
+    assert not any(text(services, "nl", "afmelden.why_it_matters") in body for body in bodies)
+    assert text(services, "nl", "summary.is_this_right") in bodies[-1]
+    reply(signed_post, "1")
+    assert outbound(services)[-1].body == text(services, "nl", "afmelden.done")
+
+
 def test_own_words_reach_the_begeleider_beside_the_translation(services: Services, signed_post) -> None:
     add_appointment(services, add_participant(services, language="ar"))
     dispatch_at(services, EVENING_BEFORE)
@@ -224,7 +250,9 @@ def test_the_word_afmelden_asks_which_appointment(services: Services, signed_pos
     reply(signed_post, word)
     body = outbound(services)[-1].body
     assert body.startswith(text(services, language, "afmelden.which"))
-    assert "Buurthuis De Linde" in body.split("\n")[-2] and body.split("\n")[-1].startswith("2. ")
+    assert "Buurthuis De Linde" in body.split("\n")[-2] and body.split("\n")[-1].startswith(
+        to_native_digits("2", language) + ". "
+    )
     reply(signed_post, "2", "1", "3", "1")  # the second, cannot come, appointment elsewhere, right
     with session_scope(services.db) as db:
         assert db.get(Appointment, first).status == "planned"

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import pytest
 from flask import Flask
 from sqlalchemy import inspect
 
@@ -74,10 +75,25 @@ def test_the_whole_kennismaking_in_arabic_through_bot_chat(app: Flask, services:
 
 
 def test_coordinator_add_prints_the_new_id(app: Flask) -> None:
-    result = app.test_cli_runner().invoke(args=["bot", "coordinator", "add", "--name", "Anna", "--phone", "0600000001"])
+    result = app.test_cli_runner().invoke(args=["bot", "coordinator", "add", "--name", "Anna", "--phone", "0612345670"])
     assert result.exit_code == 0, result.output
     assert result.stdout == "1\n"
     assert result.stderr.strip() == "Coördinator Anna toegevoegd met id 1."
+
+
+@pytest.mark.parametrize("phone", ["12345", "+3112345", "0600000001"])
+def test_coordinator_add_refuses_a_number_that_does_not_exist(app: Flask, phone: str) -> None:
+    result = app.test_cli_runner().invoke(args=["bot", "coordinator", "add", "--name", "Anna", "--phone", phone])
+    assert result.exit_code == 2
+    assert "--phone" in result.output and result.stdout == ""
+
+
+def test_coordinator_add_answers_a_number_added_before_with_its_id(app: Flask) -> None:
+    add = ["bot", "coordinator", "add", "--name", "Anna", "--phone", "0612345670"]
+    assert app.test_cli_runner().invoke(args=add).exit_code == 0
+    again = app.test_cli_runner().invoke(args=[*add[:4], "Anna B", "--phone", "+31 6 12345670"])
+    assert again.exit_code == 2
+    assert "Er is al een coördinator met dit nummer: id 1." in again.output
 
 
 def test_appointment_add_with_a_weekly_rule(app: Flask, services: Services) -> None:
@@ -214,3 +230,20 @@ def test_work_days_from_the_kennismakings_days_and_day_parts(app: Flask, service
     ]
     assert {a.ends_at.astimezone(amsterdam).strftime("%H:%M") for a in made} == {"12:00", "17:00"}
     assert len({a.series_id for a in made}) == 2
+
+
+def test_bot_chat_takes_whatever_the_terminal_sends(app: Flask) -> None:
+    # A long Tigrinya paste cut in the middle of a letter, on a terminal that writes Latin-1 only.
+    pasted = ("ሰላም ከመይ ኣለኹም። " * 120).encode()[:-1]
+    runner = app.test_cli_runner(charset="latin-1")
+    result = runner.invoke(args=["bot", "chat", "--phone", "+31612345678"], input=b"hallo\n" + pasted + b"\n")
+    assert result.exception is None, result.exception
+    assert result.exit_code == 0
+    assert "\\u0627" in result.output or "\\u12" in result.output  # other scripts shown as escapes
+
+
+def test_a_line_that_is_not_utf8_is_read_as_far_as_it_is() -> None:
+    from bot.chat import as_typed
+
+    cut = ("ሰላም" * 3).encode()[:-1].decode("utf-8", "surrogateescape")
+    assert as_typed(cut) == "ሰላምሰላምሰላ\ufffd"

@@ -1,6 +1,7 @@
 """`bot import participants|appointments FILE.csv`: the API's rules, row by row, with a report."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -49,11 +50,13 @@ def test_good_rows_are_stored_and_bad_rows_reported_by_line(app: Flask, services
         "+31 6 12345678,fa,Twice,,no,\n"
         "+31612345681,uk,Olena,,maybe,99\n"
         "+31612345682,tr,Ayşe,,1,\n"
+        "+3112345,nl,Short,,yes,\n"
     )
     result = run_import(app, tmp_path, "participants", text)
     assert result.exit_code == 1, result.output
-    assert "stored 3 of 7 rows" in result.output
+    assert "stored 3 of 8 rows" in result.output
     assert "line 4: phone: not a phone number" in result.output
+    assert "line 10: phone: not a phone number" in result.output
     assert "line 6: language: Input should be 'nl', 'en', 'ar'" in result.output
     assert "line 7: phone: already registered as participant 1" in result.output
     assert "line 8: reminders: Input should be a valid boolean" in result.output
@@ -87,23 +90,42 @@ def test_appointments_with_a_quoted_rrule_get_their_reminders(app: Flask, servic
     )
     result = run_import(app, tmp_path, "appointments", text)
     assert result.exit_code == 1, result.output
-    assert "stored 2 of 5 rows (5 appointments)" in result.output
-    # The quoted note spans lines 2 and 3: the next row is line 4.
-    assert "line 4: starts_at: Input should have timezone info" in result.output
+    assert "stored 3 of 5 rows (6 appointments)" in result.output
+    # The quoted note spans lines 2 and 3: the next row is line 4, whose time without offset is Amsterdam time.
+    assert "line 4:" not in result.output
     assert "line 5: participant_id: no participant 2" in result.output
     assert "line 6: 1 cell(s) more than the header has columns" in result.output
     with session_scope(services.db) as db:
         made = db.exec(select(Appointment).order_by(Appointment.starts_at)).all()
-        assert sorted(a.kind for a in made) == ["consulent"] + ["work"] * 4
+        assert sorted(a.kind for a in made) == ["consulent"] + ["work"] * 5
         assert made[0].notes == "Werkschoenen mee,\nen een lunch" and made[0].address == "Lindelaan 1, Doetinchem"
-        assert len(db.exec(select(Reminder)).all()) == 10
+        assert len(db.exec(select(Reminder)).all()) == 12
+
+
+def test_appointments_by_phone_in_local_time_with_a_warning_for_the_past(
+    app: Flask, services: Services, tmp_path: Path
+) -> None:
+    run_import(app, tmp_path, "participants", "phone;language\n0612345678;nl\n")
+    text = (
+        "phone;kind;starts_at;ends_at;place_name;address\n"
+        "06 1234 5678;work;2026-12-01T13:00:00;2026-12-01T16:00;De Linde;Lindelaan 1\n"
+        "+31612345678;work;2026-01-05T13:00:00;2026-01-05T16:00:00;De Linde;Lindelaan 1\n"
+        "+31611111111;work;2026-12-01T13:00:00;2026-12-01T16:00:00;De Linde;Lindelaan 1\n"
+    )
+    result = run_import(app, tmp_path, "appointments", text)
+    assert "stored 2 of 3 rows (2 appointments)" in result.output
+    assert "line 3: warning: starts_at: in the past" in result.output
+    assert "line 4: phone: no participant with this number" in result.output
+    with session_scope(services.db) as db:
+        made = db.exec(select(Appointment).order_by(Appointment.starts_at.desc())).first()
+    assert made.starts_at.astimezone(UTC) == datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # 13:00 in Amsterdam
 
 
 @pytest.mark.parametrize(
     ("header", "message"),
     [
         ("phone,language,reminders,telefoon", "unknown column(s): telefoon"),
-        ("phone,name", "missing column(s): language, reminders"),
+        ("phone,name", "missing column(s): language"),
         ("", "no header row"),
     ],
 )

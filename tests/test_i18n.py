@@ -14,7 +14,9 @@ from bot.i18n import (
     SUPPORTED_LANGUAGES,
     Catalogs,
     format_when,
+    is_rtl,
     isolate_if_needed,
+    native_speaker_review,
     render,
     render_part,
 )
@@ -107,7 +109,7 @@ WHEN = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam (winter tim
     [
         ("nl", "donderdag 3 december, 10:00"),
         ("en", "Thursday 3 December, 10:00"),
-        ("ar", "الخميس ٣ ديسمبر، ١٠:٠٠"),
+        ("ar", "الخميس ٣ كانون الأول (ديسمبر)، ١٠:٠٠"),
         ("uk", "четвер 3 грудня, 10:00"),
         ("tr", "Perşembe 3 Aralık 10:00"),
         ("ti", "ሓሙስ 3 ታሕሳስ 10:00"),
@@ -150,3 +152,107 @@ def test_a_latin_name_in_an_arabic_summary_line_keeps_its_order() -> None:
     assert (
         render_part(CATALOGS, "ar", line) == CATALOGS.text("ar", "kennismaking.name.label") + ": \u2068Amal Ali\u2069"
     )
+
+
+def test_dari_dates_use_afghan_month_names() -> None:
+    assert "دسمبر" in format_when(WHEN, "fa")
+    assert "جنوری" in format_when(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), "fa")
+    assert "ژانویه" not in format_when(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), "fa")
+
+
+def test_arabic_dates_name_the_levantine_month_and_the_common_one() -> None:
+    assert "كانون الثاني (يناير)" in format_when(datetime(2027, 1, 5, 9, 0, tzinfo=UTC), "ar")
+
+
+def test_pashto_dates_use_the_catalogs_everyday_weekday_names() -> None:
+    assert format_when(WHEN, "ps").startswith(CATALOGS.text("ps", "common.day.thu") + " ")
+
+
+NATIVE_DIGITS = {"ar": "٠١٢٣٤٥٦٧٨٩", "fa": "۰۱۲۳۴۵۶۷۸۹", "ps": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+@pytest.mark.parametrize("language", sorted(NATIVE_DIGITS))
+def test_one_digit_system_per_language_in_options_texts_and_dates(language: str) -> None:
+    message = SendMessage(
+        texts=(TextRef("reminder.sms", params={"when": WHEN.isoformat(), "place": "Kringloop"}),),
+        languages=(language,),
+        options=(Option(1, TextRef("common.day.mon")), Option(2, TextRef("common.day.tue"))),
+    )
+    shown = render(CATALOGS, message)
+    assert not any(ch in "0123456789" for ch in shown), shown
+    assert NATIVE_DIGITS[language][1] + "." in shown
+
+
+SAMPLE_PARAMS = {name: "Kringloop" for key in SOURCE_KEYS for name in placeholders(CATALOGS.text("nl", key))}
+SAMPLE_PARAMS |= {"when": WHEN.isoformat(), "max": "4"}
+
+
+def first_strong_direction(text: str) -> str | None:
+    """As the Unicode bidi algorithm finds a paragraph's direction: isolated runs do not count."""
+    import unicodedata
+
+    text = re.sub("\u2068[^\u2069]*\u2069", "", text)
+    return next((d for d in map(unicodedata.bidirectional, text) if d in ("L", "R", "AL")), None)
+
+
+@pytest.mark.parametrize("language", [lang for lang in SUPPORTED_LANGUAGES if is_rtl(lang)])
+def test_no_right_to_left_text_starts_with_a_latin_word(language: str) -> None:
+    """WhatsApp lays out a paragraph by its first strong letter: a leading 'Welkom' turns it left to right."""
+    starting_latin = []
+    for key in SOURCE_KEYS:
+        if key.endswith(".words"):  # words to recognise, never sent
+            continue
+        line = render_part(CATALOGS, language, TextRef(key, params=SAMPLE_PARAMS))
+        if any(first_strong_direction(paragraph) == "L" for paragraph in line.split("\n")):
+            starting_latin.append(key)
+    assert not starting_latin
+
+
+@pytest.mark.parametrize(
+    ("language", "key", "wrong", "right"),
+    [
+        ("nl", "kennismaking.future.honest", "zekerheid op een", "Je krijgt er niet zeker een baan door."),
+        ("en", "afmelden.why_it_matters", "Can you not come once?", "If you cannot come"),
+        ("en", "kennismaking.dutch.good", "Well", "Good"),
+        ("fa", "common.daypart.evening", "شب", "شام"),
+        ("fa", "common.daypart.afternoon", "ظهر", "بعد از چاشت"),
+        ("ps", "afmelden.why_it_matters", "په تمه", "حساب کوي"),
+        ("so", "kennismaking.future.honest", "dammaanad", "Shaqo kuuma hubo"),
+        ("ps", "welkom.welcome", "\u0000", "سلام"),
+    ],
+)
+def test_the_reviewers_corrections_are_in(language: str, key: str, wrong: str, right: str) -> None:
+    text = CATALOGS.text(language, key)
+    assert wrong not in text and right in text
+
+
+@pytest.mark.parametrize(
+    ("language", "wrong"),
+    [
+        ("nl", "rekening"),
+        ("en", "Do you not want"),
+        ("fa", "فرزند"),
+        ("fa", "تلفن"),
+        ("fa", "هستم"),
+        ("tr", "ehber"),
+        ("tr", "Kâğıt üzerinde"),
+        ("ar", "أنا مريض"),
+    ],
+)
+def test_words_the_reviewer_struck_are_gone(language: str, wrong: str) -> None:
+    assert not [key for key in SOURCE_KEYS if wrong in CATALOGS.text(language, key)]
+
+
+def test_ukrainian_writes_one_apostrophe() -> None:
+    texts = "".join(CATALOGS.text("uk", key) for key in SOURCE_KEYS)
+    assert not re.search(r"[а-яіїєґ]['’][а-яіїєґ]", texts, re.IGNORECASE)
+    assert "ʼ" in texts
+
+
+def test_each_catalog_says_whether_a_native_speaker_reviewed_it(tmp_path) -> None:
+    assert set(native_speaker_review()) == set(SUPPORTED_LANGUAGES)
+    for language, answer in (("so", "yes"), ("ti", "no")):
+        (tmp_path / language / "LC_MESSAGES").mkdir(parents=True)
+        header = f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n"X-Reviewed-By-Native-Speaker: {answer}\\n"\n'
+        (tmp_path / language / "LC_MESSAGES" / "messages.po").write_text(header, encoding="utf-8")
+    assert native_speaker_review(tmp_path) == {"so": True, "ti": False}

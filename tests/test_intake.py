@@ -88,7 +88,8 @@ def test_bot_intake_prints_the_dutch_version(translating_app: Flask) -> None:
     result = translating_app.test_cli_runner().invoke(args=["bot", "intake", "+31612345678"])
     assert result.exit_code == 0, result.output
     nl = services.catalogs
-    assert result.output.startswith(f"Kennismaking met {ARABIC['name']}\n")
+    # The name in its own script with a Latin transliteration beside it, then the number to call.
+    assert result.output.startswith(f"Kennismaking met {ARABIC['name']} (ftmh)\nTelefoon: +31612345678\n")
     assert f"{nl.text('nl', 'kennismaking.dutch.label')}: {nl.text('nl', 'kennismaking.dutch.little')}" in result.output
     days = f"{nl.text('nl', 'common.day.tue')} en {nl.text('nl', 'common.day.thu')}"
     assert f"{nl.text('nl', 'kennismaking.days.label')}: {days}" in result.output
@@ -109,6 +110,25 @@ def test_without_a_translator_the_own_words_are_kept_and_marked(app: Flask, serv
     }
     result = app.test_cli_runner().invoke(args=["bot", "intake", "0612345678"])
     assert "(nog niet vertaald)" in result.output and ARABIC["customs"] in result.output
+
+
+def test_without_a_translator_the_dispatcher_does_not_queue_intakes_again(app: Flask, services: Services) -> None:
+    Newcomer(app).does_the_kennismaking_in_arabic()
+    intake = stored_intake(services)
+    assert intake.untranslated > 0
+    for tick in range(3):
+        later = intake.updated_at + dispatcher.TRANSLATION_RETRY * (tick + 1)
+        assert dispatcher.tick(services, later)["translations"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("Олена Коваль", "Олена Коваль (Olena Koval')"), ("ሰላም", "ሰላም (selam)"), ("Amal", "Amal")],
+)
+def test_a_name_in_another_script_has_a_latin_transliteration_beside_it(name: str, shown: str) -> None:
+    from bot.intake import with_latin
+
+    assert with_latin(name) == shown
 
 
 def test_a_failed_translation_is_retried_by_the_dispatcher(translating_app, translation_service) -> None:

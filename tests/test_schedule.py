@@ -75,11 +75,17 @@ def test_the_evening_before_and_two_hours_before() -> None:
 
 
 def test_a_reminder_due_in_quiet_hours_moves_earlier() -> None:
-    # Two hours before 9:00 is 7:00, inside 21:00-08:00: it goes out the evening before.
-    assert shown(plan_reminders(local(2026, 12, 1, 9, 0), LONG_AGO, RULES)) == [
-        ("evening_before", "30 19:00"),
+    # Two hours before 9:00 is 7:00, inside 21:00-08:00: it goes out the evening before, at 20:30.
+    rules = ReminderRules(evening_at=time(12, 0))
+    assert shown(plan_reminders(local(2026, 12, 1, 9, 0), LONG_AGO, rules)) == [
+        ("evening_before", "30 12:00"),
         ("hours_before", "30 20:30"),
     ]
+
+
+def test_a_moved_reminder_close_to_another_is_sent_once() -> None:
+    # Moved to 20:30, ninety minutes after the evening reminder at 19:00: the same text twice.
+    assert shown(plan_reminders(local(2026, 12, 1, 9, 0), LONG_AGO, RULES)) == [("evening_before", "30 19:00")]
 
 
 def test_quiet_hours_are_configurable() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from bot.config import ROOT
 from bot.i18n import SUPPORTED_LANGUAGES, Catalogs, shown_params
-from bot.sms import segments
+from bot.sms import MIN_PLACE, segments, within_segments
 
 CATALOGS = Catalogs.load(ROOT / "translations")
 # A realistic fill for placeholders: a long place name, an address and a route link (and a length limit).
@@ -67,3 +67,30 @@ def test_report_the_segments_of_every_text_per_language(capsys) -> None:
 def test_a_reminder_by_sms_fits_in_two_segments(language: str) -> None:
     encoding, count = segments(filled(language, "reminder.sms"))
     assert count <= 2, f"{language}: {encoding} {count} segments"
+
+
+LONG_PLACES = ("Buurthuis De Linde aan de Lindelaan", "Kringloopwinkel Het Goed Doetinchem-Oost")
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+@pytest.mark.parametrize("place", LONG_PLACES)
+def test_a_reminder_by_sms_fits_two_segments_with_long_place_names_in_every_month(language: str, place: str) -> None:
+    assert len(place) <= 40
+    for month in range(1, 13):
+        params = shown_params(
+            {"when": datetime(2026, month, 30 if month != 2 else 28, 11, 0, tzinfo=UTC).isoformat(), "place": place},
+            language,
+        )
+        text = within_segments(lambda filled_in: CATALOGS.text(language, "reminder.sms", filled_in), params)
+        assert segments(text)[1] <= 2, f"{language} month {month}: {text}"
+        assert place[:MIN_PLACE] in text  # abbreviated, still recognisable
+
+
+def test_a_place_is_abbreviated_only_as_far_as_needed() -> None:
+    def fill(params: dict[str, str]) -> str:
+        return "ب" * 120 + params["place"]
+
+    assert within_segments(fill, {"place": "Kringloop"}) == "ب" * 120 + "Kringloop"
+    shortened = within_segments(fill, {"place": "Kringloopwinkel Het Goed Doetinchem-Oost"})
+    assert segments(shortened) == ("UCS-2", 2) and shortened.endswith(".")
+    assert segments(shortened[:-1] + "Xy")[1] == 3  # one character more would not fit

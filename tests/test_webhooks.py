@@ -49,7 +49,7 @@ def test_choosing_3_welcomes_in_arabic_and_remembers_it(signed_post, services: S
         [
             text(services, "ar", "welkom.welcome"),
             text(services, "ar", "consent.ask"),
-            "1. " + text(services, "ar", "common.yes") + "\n2. " + text(services, "ar", "common.no"),
+            "١. " + text(services, "ar", "common.yes") + "\n٢. " + text(services, "ar", "common.no"),
         ]
     )
     with session_scope(services.db) as db:

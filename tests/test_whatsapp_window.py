@@ -78,16 +78,28 @@ def test_outside_the_window_it_is_the_template_in_the_persons_language(window_ap
     form = sent_reminder(services, twilio, "ar", EVENING_BEFORE.astimezone(UTC) - timedelta(hours=25))
     assert form["ContentSid"] == AR_SID and "Body" not in form
     variables = __import__("json").loads(form["ContentVariables"])
-    assert variables["1"] == "الثلاثاء ١ ديسمبر، ١٣:٠٠"
+    assert variables["1"] == "الثلاثاء ١ كانون الأول (ديسمبر)، ١٣:٠٠"
     assert variables["2"] == "\u2068Buurthuis De Linde\u2069"
     assert variables["4"].startswith("https://www.google.com/maps/dir/?api=1&destination=")
     with session_scope(services.db) as db:
         assert db.exec(select(Message).where(Message.participant_id.is_not(None))).one().route == "template:ar"
 
 
-def test_without_a_template_in_that_language_the_dutch_one(window_app, twilio) -> None:
+def test_without_a_template_in_that_language_an_sms_in_it(window_app, twilio) -> None:
     services = window_app.extensions[EXTENSION]
     form = sent_reminder(services, twilio, "ti", None)  # never wrote: no window at all
+    assert "ContentSid" not in form and not form["To"].startswith("whatsapp:")
+    assert form["Body"].startswith(services.catalogs.text("ti", "reminder.sms").split("{")[0])
+    assert "ሰሉስ 1 ታሕሳስ 13:00" in form["Body"]
+
+
+def test_without_a_template_in_that_language_nor_sms_the_dutch_one(tmp_path: Path, twilio: FakeTwilio) -> None:
+    with serving(twilio) as url:
+        settings = {**TWILIO_SETTINGS, "TWILIO_SMS_FROM": ""}
+        app = make_app(tmp_path, **settings, TWILIO_API_BASE_URL=url, WHATSAPP_TEMPLATES=str(write_templates(tmp_path)))
+        services = app.extensions[EXTENSION]
+        form = sent_reminder(services, twilio, "ti", None)
+        services.db.dispose()
     assert form["ContentSid"] == NL_SID
     assert __import__("json").loads(form["ContentVariables"])["1"] == "ሰሉስ 1 ታሕሳስ 13:00"
 

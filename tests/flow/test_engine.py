@@ -15,7 +15,7 @@ from bot.flow import engine
 from bot.flow.events import Escalate, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped, TextRef
 from bot.flow.loader import load_book
 from bot.flow.model import FlowBook, Input, Run
-from bot.i18n import Catalogs, render
+from bot.i18n import Catalogs, render, to_native_digits
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 CASES = Path(__file__).parent / "cases"
@@ -146,7 +146,7 @@ def test_the_summary_shows_every_answer_in_the_participants_language(book: FlowB
     ):
         assert CATALOGS.text(language, key) in body
     assert fill("$learn_words", language) in body
-    assert body.endswith(f"2. {CATALOGS.text(language, 'summary.change')}")
+    assert body.endswith(f"{to_native_digits('2', language)}. {CATALOGS.text(language, 'summary.change')}")
 
 
 def walk_to(dialogue: Dialogue, step: str, language: str = "nl") -> None:
