@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from bot.flow import intents
 from bot.flow import texts as T
 from bot.flow.events import (
     Escalate,
@@ -45,11 +46,7 @@ def begin(book: FlowBook, facts: dict[str, Any], first: Input, now: datetime) ->
     """A message from someone with no dialogue going on: the entry flow, or a global word."""
     run = Run(flow_id=book.entry, step_id=None, language=facts.get("language"), updated_at=now, facts=dict(facts))
     turn = Turn(book, run)
-    action = _global_action(book, first)
-    if action:
-        turn.global_word(action)
-    else:
-        turn.enter_flow(book.entry)
+    turn.take(first)
     return turn.finish(now)
 
 
@@ -74,10 +71,8 @@ def resume(book: FlowBook, run: Run, answer: Input, now: datetime) -> tuple[Run,
         turn.enter_flow(book.entry)
     elif now - run.updated_at > book.session_timeout:
         turn.expire()
-    elif (action := _global_action(book, answer)) and not turn.understands(answer):
-        turn.global_word(action)
     else:
-        turn.step.answer(turn, answer)
+        turn.take(answer)
     return turn.finish(now)
 
 
@@ -93,6 +88,13 @@ def _copy(run: Run) -> Run:
 def global_action(book: FlowBook, answer: Input) -> str | None:
     """The word that works everywhere ("help", "stop", ...) that `answer` is, if any."""
     return _global_action(book, answer)
+
+
+def reaches_bot(book: FlowBook, given: Input) -> bool:
+    """Whether the words are for the bot even while a person is talking with them: all that
+    works everywhere, said as a word or a sentence, except asking for a person and thanks."""
+    said = _global_action(book, given) or intents.recognise(given.text, book.intent_phrases)
+    return said not in (None, "help", "thanks")
 
 
 def _global_action(book: FlowBook, answer: Input) -> str | None:
@@ -118,6 +120,23 @@ class Turn:
     @property
     def step(self) -> Step:
         return self.flow.steps[self.run.step_id]
+
+    def take(self, given: Input) -> None:
+        """An inbound message: a word that works everywhere, the answer to "Do you mean...?",
+        a sentence with an intent, or the answer to the waiting question (else the entry flow)."""
+        if (action := _global_action(self.book, given)) and not self.understands(given):
+            self.global_word(action)
+        elif self.run.intent:
+            intents.answered(self, given)
+        elif not self.run.phase and not self.understands(given) and (intent := self.intent_of(given)):
+            intents.heard(self, intent)
+        elif self.waiting:
+            self.step.answer(self, given)
+        else:
+            self.enter_flow(self.book.entry)
+
+    def intent_of(self, given: Input) -> str | None:
+        return intents.recognise(given.text, self.book.intent_phrases)
 
     # --- moving through steps -------------------------------------------------------------
 
@@ -211,7 +230,9 @@ class Turn:
         if self.run.misses == 2:
             self.events.append(Escalate("not_understood", self.run.flow_id, step.id))
             lead = T.PERSON_WILL_HELP
-        self.send(step.prompt(self, [TextRef(lead)]))
+        options = step.options(self) if lead == T.NOT_UNDERSTOOD else []
+        what_to_send = [TextRef(T.SEND_A_NUMBER, params={"max": str(len(options))})] if options else []
+        self.send(step.prompt(self, [TextRef(lead), *what_to_send]))
 
     def understands(self, given: Input) -> bool:
         """Whether an answer names one of the waiting question's choices (which then wins)."""
@@ -240,9 +261,12 @@ class Turn:
     def waiting(self) -> bool:
         return self.run.step_id is not None
 
-    def reprompt_or_say(self, lead: str) -> None:
+    def reprompt_or_say(self, lead: str | TextRef) -> None:
         """Say `lead`, then ask the waiting question again so the dialogue goes on."""
-        return self.send(self.step.prompt(self, [TextRef(lead)])) if self.waiting else self.say(lead)
+        ref = lead if isinstance(lead, TextRef) else TextRef(lead)
+        if self.waiting:
+            return self.send(self.step.prompt(self, [ref]))
+        return self.send(SendMessage((ref,), self.languages()))
 
     def ask_for_person(self) -> None:
         self.events.append(Escalate("asked_for_person", self.run.flow_id, self.run.step_id))
@@ -275,7 +299,8 @@ class Turn:
         self.leave_everything()
         self.enter_flow(MENU_FLOW)
 
-    def cancel(self) -> None:
+    def cancel(self, kind: str | None = None) -> None:
+        """Start cancelling, or saying you will be late (`kind` 'cancel' or 'late' skips asking which)."""
         if CANCEL_FLOW not in self.book.flows:
             return self.reprompt_or_say(T.CANCEL_NOT_YET)
         if self.run.flow_id in _NOT_RESUMED:
@@ -284,6 +309,8 @@ class Turn:
             self.push_frame()
         for fact in _PASSING_FACTS:
             self.run.facts.pop(fact, None)
+        if kind:
+            self.run.facts["absence_kind"] = kind
         self.enter_flow(CANCEL_FLOW)
 
     def leave_everything(self) -> None:
@@ -293,5 +320,5 @@ class Turn:
     def expire(self) -> None:
         self.say(T.SESSION_EXPIRED)
         self.events.append(self.flow_ended(completed=False))
-        self.run.stack, self.run.step_id = [], None
+        self.run.stack, self.run.step_id, self.run.intent = [], None, None
         self.enter_flow(self.book.entry)
