@@ -10,7 +10,12 @@ The writing system decides first:
   `_arabic_script`); lingua, which knows Arabic and Persian but not Pashto, only decides when the letters do not,
   and vetoes a letter-based guess it strongly disagrees with.
 - Cyrillic: Ukrainian letters mean Ukrainian, Russian-only (and other Slavic) letters mean None; otherwise lingua.
-- Latin: lingua, among our Latin-script languages and the ones newcomers are likely to write instead.
+- Latin: greetings and transliterations that tell the language ("hallo", "merhaba", "marhaba", "pryvit"), then
+  lingua, among our Latin-script languages and the ones newcomers are likely to write instead; a greeting and
+  lingua that disagree give None.
+
+The names of Dutch institutions (gemeente, COA, begeleider, taalschool...) are in every language's messages and
+are left out first: they never decide.
 
 Mixed scripts, other scripts, and texts without letters (digits, emoji, URLs) give None.
 

@@ -23,6 +23,7 @@ from bot.flow.events import (
 from bot.flow.matching import match_choice, normalize
 from bot.flow.model import ChoiceWords, Flow, FlowBook, Input, Run
 from bot.flow.steps import HALT, Question, Step
+from bot.flow.steps.base import numbered
 
 LANGUAGE_FLOW, MENU_FLOW, CANCEL_FLOW, REMINDER_FLOW = "taal", "menu", "afmelden", "herinnering"
 # Dialogues worth coming back to after an interruption (a language change, a cancellation).
@@ -128,15 +129,18 @@ class Turn:
             self.global_word(action)
         elif self.run.intent:
             intents.answered(self, given)
-        elif not self.run.phase and not self.understands(given) and (intent := self.intent_of(given)):
+        elif self.may_mean_more(given) and (intent := intents.recognise(given.text, self.book.intent_phrases)):
             intents.heard(self, intent)
         elif self.waiting:
             self.step.answer(self, given)
         else:
             self.enter_flow(self.book.entry)
 
-    def intent_of(self, given: Input) -> str | None:
-        return intents.recognise(given.text, self.book.intent_phrases)
+    def may_mean_more(self, given: Input) -> bool:
+        """Whether a sentence may say more than the answer to the waiting question: not to a choice it
+        names, not in the middle of a sub-question, and not before the person's language is known (a
+        new number first gets the language and the consent)."""
+        return bool(self.run.language) and not self.run.phase and not self.understands(given)
 
     # --- moving through steps -------------------------------------------------------------
 
@@ -233,6 +237,15 @@ class Turn:
         options = step.options(self) if lead == T.NOT_UNDERSTOOD else []
         what_to_send = [TextRef(T.SEND_A_NUMBER, params={"max": str(len(options))})] if options else []
         self.send(step.prompt(self, [TextRef(lead), *what_to_send]))
+
+    def ask_yes_no(self, question: TextRef) -> None:
+        """A question of the engine's own ("Do you want to ...?"), answered 1 yes / 2 no."""
+        options = tuple(numbered([TextRef(T.YES), TextRef(T.NO)]))
+        self.send(SendMessage((question,), self.languages(), options))
+
+    def yes_or_no(self, given: Input) -> str | None:
+        """'yes' or 'no' if the answer is one (a number, a word in any language, a button), else None."""
+        return match_choice(given.text, given.button_payload, self.book.yes_no_words)
 
     def understands(self, given: Input) -> bool:
         """Whether an answer names one of the waiting question's choices (which then wins)."""

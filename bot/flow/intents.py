@@ -9,10 +9,8 @@ Asking for the next appointment and saying thanks are answered at once.
 
 from typing import TYPE_CHECKING, Any
 
-from bot.flow import texts as T
-from bot.flow.events import SendMessage, TextRef
-from bot.flow.matching import match_choice, normalize
-from bot.flow.steps.base import numbered
+from bot.flow.events import TextRef
+from bot.flow.matching import normalize
 
 if TYPE_CHECKING:
     from bot.flow.engine import Turn
@@ -75,15 +73,13 @@ def heard(turn: "Turn", intent: str) -> None:
     if intent in _UNASKED:
         return act(turn, intent)
     turn.run.intent = intent
-    options = tuple(numbered([TextRef(T.YES), TextRef(T.NO)]))
-    turn.send(SendMessage((TextRef(confirm_key(intent)),), turn.languages(), options))
-    return None
+    return turn.ask_yes_no(TextRef(confirm_key(intent)))
 
 
 def answered(turn: "Turn", given: "Input") -> None:
     """The answer to "Do you want to ...?": yes acts, no goes back, anything else is a new message."""
     intent, turn.run.intent = turn.run.intent, None
-    chosen = match_choice(given.text, given.button_payload, turn.book.yes_no_words)
+    chosen = turn.yes_or_no(given)
     if chosen == "yes":
         return act(turn, intent)
     if chosen == "no":

@@ -5,10 +5,10 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from bot.flow import texts as T
-from bot.flow.events import SendMessage, TextRef
-from bot.flow.matching import match_choice, normalize
+from bot.flow.events import TextRef
+from bot.flow.matching import normalize
 from bot.flow.outputs import DEFAULT_MAX_LENGTH, OUTPUTS, TEXT
-from bot.flow.steps.base import Question, numbered
+from bot.flow.steps.base import Question
 
 if TYPE_CHECKING:
     from bot.flow.engine import Turn
@@ -67,13 +67,12 @@ class TextStep(Question):
     def ask_to_confirm(self, turn: "Turn", text: str) -> None:
         """A sentence where a short answer (a name) was asked: take it only after a yes."""
         turn.run.phase, turn.run.facts[_UNCONFIRMED] = CONFIRMING, text
-        options = tuple(numbered([TextRef(T.YES), TextRef(T.NO)]))
-        turn.send(SendMessage((TextRef(T.CONFIRM_ANSWER, params={"answer": text}),), turn.languages(), options))
+        turn.ask_yes_no(TextRef(T.CONFIRM_ANSWER, params={"answer": text}))
 
     def confirmed(self, turn: "Turn", given: "Input") -> None:
         """Yes takes the sentence, no asks again, anything else is a new answer."""
         turn.run.phase, text = None, turn.run.facts.pop(_UNCONFIRMED, "")
-        chosen = match_choice(given.text, given.button_payload, turn.book.yes_no_words)
+        chosen = turn.yes_or_no(given)
         if chosen == "yes":
             return turn.accept(self, text, self.next)
         if chosen == "no":
