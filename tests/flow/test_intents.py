@@ -5,11 +5,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.config import ROOT
 from bot.flow import engine, intents
 from bot.flow.events import TextRef
+from bot.flow.loader import load_book
 from bot.flow.model import FlowBook, Input
 from bot.i18n import render
-from tests.flow.test_engine import CATALOGS, Dialogue, book, check  # noqa: F401 (book is a fixture)
+from tests.flow.test_engine import CATALOGS, Dialogue, check
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "understood.yaml").read_text(encoding="utf-8"))
 APPOINTMENT = {
@@ -20,6 +22,12 @@ APPOINTMENT = {
     "route": "https://www.google.com/maps/dir/?api=1&destination=Markt+1",
     "photo": "",
 }
+
+
+@pytest.fixture(scope="module")
+def book() -> FlowBook:
+    return load_book(ROOT / "flows", CATALOGS)
+
 
 SENTENCES = [
     # cannot come
@@ -98,7 +106,7 @@ SENTENCES = [
 
 
 @pytest.mark.parametrize(("sentence", "intent"), SENTENCES)
-def test_short_sentences_are_understood_in_every_language(book: FlowBook, sentence: str, intent: str) -> None:  # noqa: F811
+def test_short_sentences_are_understood_in_every_language(book: FlowBook, sentence: str, intent: str) -> None:
     assert intents.recognise(sentence, book.intent_phrases) == intent
 
 
@@ -113,7 +121,7 @@ def test_short_sentences_are_understood_in_every_language(book: FlowBook, senten
         "hello I am new here and I cannot come to the meeting because my child is sick and the school called",
     ],
 )
-def test_other_sentences_mean_nothing(book: FlowBook, sentence: str) -> None:  # noqa: F811
+def test_other_sentences_mean_nothing(book: FlowBook, sentence: str) -> None:
     assert intents.recognise(sentence, book.intent_phrases) is None
 
 
@@ -124,7 +132,7 @@ def test_every_language_has_phrases_for_every_intent() -> None:
             assert len(phrases) >= 2, f"{language} {intent}"
 
 
-def test_no_phrase_means_two_intents(book: FlowBook) -> None:  # noqa: F811
+def test_no_phrase_means_two_intents(book: FlowBook) -> None:
     seen: dict[tuple[str, ...], str] = {}
     for intent, phrases in book.intent_phrases.items():
         for phrase in phrases:
@@ -132,7 +140,7 @@ def test_no_phrase_means_two_intents(book: FlowBook) -> None:  # noqa: F811
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
-def test_understood_dialogues(book: FlowBook, case: dict) -> None:  # noqa: F811
+def test_understood_dialogues(book: FlowBook, case: dict) -> None:
     facts = {**case["facts"], "appointments": [APPOINTMENT] if case.get("appointment") else []}
     dialogue = Dialogue(book, facts)
     if "start" in case:
@@ -142,7 +150,7 @@ def test_understood_dialogues(book: FlowBook, case: dict) -> None:  # noqa: F811
         check(message.get("expect", {}), dialogue)
 
 
-def test_the_next_appointment_shows_date_time_place_and_route(book: FlowBook) -> None:  # noqa: F811
+def test_the_next_appointment_shows_date_time_place_and_route(book: FlowBook) -> None:
     dialogue = Dialogue(book, {"language": "en", "consent": True, "intake": True, "appointments": [APPOINTMENT]})
     dialogue.say("when is my next appointment?")
     body = render(CATALOGS, dialogue.sent[0])
@@ -150,7 +158,7 @@ def test_the_next_appointment_shows_date_time_place_and_route(book: FlowBook) ->
     assert "2 December" in body and "09:00" in body
 
 
-def test_not_understood_says_which_numbers_to_send(book: FlowBook) -> None:  # noqa: F811
+def test_not_understood_says_which_numbers_to_send(book: FlowBook) -> None:
     dialogue = Dialogue(book, {"language": "so", "consent": True, "intake": True})
     dialogue.say("menu")
     dialogue.say("blabla")
@@ -171,5 +179,5 @@ def test_not_understood_says_which_numbers_to_send(book: FlowBook) -> None:  # n
         ("ik ben er morgen om 10 uur", False),
     ],
 )
-def test_sentences_for_the_bot_reach_it_while_a_person_helps(book: FlowBook, text: str, reaches: bool) -> None:  # noqa: F811
+def test_sentences_for_the_bot_reach_it_while_a_person_helps(book: FlowBook, text: str, reaches: bool) -> None:
     assert engine.reaches_bot(book, Input(text=text)) is reaches
