@@ -10,7 +10,7 @@ The writing system decides first:
   `_arabic_script`); lingua, which knows Arabic and Persian but not Pashto, only decides when the letters do not,
   and vetoes a letter-based guess it strongly disagrees with.
 - Cyrillic: Ukrainian letters mean Ukrainian, Russian-only (and other Slavic) letters mean None; otherwise lingua.
-- Latin: greetings and transliterations that tell the language ("hallo", "merhaba", "marhaba", "pryvit"), then
+- Latin: greetings and transliterations that tell the language ("goedemorgen", "merhaba", "marhaba", "pryvit"), then
   lingua, among our Latin-script languages and the ones newcomers are likely to write instead; a greeting and
   lingua that disagree give None.
 
@@ -153,9 +153,8 @@ _INSTITUTION_WORDS = frozenset(
 # Latin-letter greetings and everyday words that tell the language: our languages lingua knows in Latin letters,
 # and transliterations of those written in other scripts (which lingua would read as Somali, Turkish or English).
 _LATIN_WORDS = {
-    "nl": frozenset(
-        {"hallo", "hoi", "goedemorgen", "goedemiddag", "goedenavond", "goedendag", "goeiedag", "dankjewel"}
-    ),
+    # Not "hallo" and "hoi": German and Swiss German say them too.
+    "nl": frozenset({"goedemorgen", "goedemiddag", "goedenavond", "goedendag", "goeiedag", "dankjewel"}),
     "en": frozenset({"hello", "helo", "hi", "hii", "hey", "thanks"}),
     "tr": frozenset({"merhaba", "merhabalar", "günaydın", "gunaydin", "nasılsın", "nasilsin", "selamün"}),
     "so": frozenset({"salaan", "nabad", "asc", "mahadsanid", "warran", "wanaagsan"}),

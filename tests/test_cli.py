@@ -15,7 +15,7 @@ def test_migrate_creates_the_tables(app: Flask, services: Services) -> None:
 
 
 def test_chat_shows_the_menu_and_welcomes_in_arabic_after_3(app: Flask, services: Services) -> None:
-    result = app.test_cli_runner().invoke(args=["bot", "chat", "--phone", "+31612345678"], input="salam\n3\n")
+    result = app.test_cli_runner().invoke(args=["bot", "chat", "--phone", "+31612345678"], input="hallo\n3\n")
     assert result.exit_code == 0, result.output
     assert services.catalogs.text("nl", "language.choose") in result.output
     assert "3. العربية" in result.output

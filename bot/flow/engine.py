@@ -16,6 +16,7 @@ from bot.flow.events import (
     Event,
     FlowEnded,
     LanguageChosen,
+    Option,
     SendMessage,
     Stopped,
     TextRef,
@@ -23,7 +24,6 @@ from bot.flow.events import (
 from bot.flow.matching import match_choice, normalize
 from bot.flow.model import ChoiceWords, Flow, FlowBook, Input, Run
 from bot.flow.steps import HALT, Question, Step
-from bot.flow.steps.base import numbered
 
 LANGUAGE_FLOW, MENU_FLOW, CANCEL_FLOW, REMINDER_FLOW = "taal", "menu", "afmelden", "herinnering"
 # Dialogues worth coming back to after an interruption (a language change, a cancellation).
@@ -128,9 +128,9 @@ class Turn:
         if (action := _global_action(self.book, given)) and not self.understands(given):
             self.global_word(action)
         elif self.run.intent:
-            intents.answered(self, given)
+            self.answered_intent(given)
         elif self.may_mean_more(given) and (intent := intents.recognise(given.text, self.book.intent_phrases)):
-            intents.heard(self, intent)
+            self.heard_intent(intent)
         elif self.waiting:
             self.step.answer(self, given)
         else:
@@ -141,6 +141,37 @@ class Turn:
         names, not in the middle of a sub-question, and not before the person's language is known (a
         new number first gets the language and the consent)."""
         return bool(self.run.language) and not self.run.phase and not self.understands(given)
+
+    # --- sentences understood (bot/flow/intents.py) -------------------------------------------
+
+    def heard_intent(self, intent: str) -> None:
+        """Act on what was understood, or first ask whether it was understood right."""
+        if intent in intents.UNASKED:
+            return self.act_on(intent)
+        self.run.intent = intent
+        return self.ask_yes_no(TextRef(intents.confirm_key(intent)))
+
+    def answered_intent(self, given: Input) -> None:
+        """The answer to "Do you want to ...?": yes acts, no goes back, anything else is a new message."""
+        intent, self.run.intent = self.run.intent, None
+        chosen = self.yes_or_no(given)
+        if chosen == "yes":
+            return self.act_on(intent)
+        if chosen == "no":
+            return self.reprompt_or_say(TextRef(intents.DECLINED))
+        return self.take(given)
+
+    def act_on(self, intent: str) -> None:
+        actions = {
+            "cannot_come": lambda: self.cancel(kind="cancel"),
+            "late": lambda: self.cancel(kind="late"),
+            "help": self.ask_for_person,
+            "stop": self.stop,
+            "language": self.change_language,
+            "next_appointment": lambda: self.reprompt_or_say(intents.next_appointment(self.run.facts)),
+            "thanks": lambda: self.reprompt_or_say(TextRef(intents.THANKS_REPLY)),
+        }
+        actions[intent]()
 
     # --- moving through steps -------------------------------------------------------------
 
@@ -240,7 +271,7 @@ class Turn:
 
     def ask_yes_no(self, question: TextRef) -> None:
         """A question of the engine's own ("Do you want to ...?"), answered 1 yes / 2 no."""
-        options = tuple(numbered([TextRef(T.YES), TextRef(T.NO)]))
+        options = (Option(1, TextRef(T.YES)), Option(2, TextRef(T.NO)))
         self.send(SendMessage((question,), self.languages(), options))
 
     def yes_or_no(self, given: Input) -> str | None:

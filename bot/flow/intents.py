@@ -4,21 +4,18 @@ The phrases are in the catalogs, per language (`intent.<name>.phrases`, 'a|b|c')
 to them. A phrase is found when its normalised words stand together, in order, somewhere in a short message;
 the longest phrase found decides, and two intents found as long decide nothing. Whatever could lose
 something (cancelling, stopping, a person, another language) is asked about first, with 1 yes / 2 no.
-Asking for the next appointment and saying thanks are answered at once.
+Asking for the next appointment and saying thanks are answered at once. What is done with an intent is the
+engine's (Turn.heard_intent).
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.flow.events import TextRef
 from bot.flow.matching import normalize
 
-if TYPE_CHECKING:
-    from bot.flow.engine import Turn
-    from bot.flow.model import Input
-
 INTENTS = ("cannot_come", "late", "help", "stop", "language", "next_appointment", "thanks")
 # Answered at once: a wrong guess costs nothing.
-_UNASKED = ("next_appointment", "thanks")
+UNASKED = ("next_appointment", "thanks")
 # A longer message is a story for a person, not a command.
 MAX_WORDS = 12
 NEXT_APPOINTMENT = "next_appointment.text"
@@ -40,7 +37,7 @@ def confirm_key(intent: str) -> str:
 
 def text_keys() -> tuple[str, ...]:
     """Every catalog text this module uses."""
-    asked = tuple(confirm_key(i) for i in INTENTS if i not in _UNASKED)
+    asked = tuple(confirm_key(i) for i in INTENTS if i not in UNASKED)
     return (*map(phrases_key, INTENTS), *asked, NEXT_APPOINTMENT, NO_APPOINTMENT, THANKS_REPLY, DECLINED)
 
 
@@ -66,38 +63,6 @@ def recognise(text: str, phrases: Phrases) -> str | None:
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     size = len(phrase)
     return any(words[i : i + size] == phrase for i in range(len(words) - size + 1))
-
-
-def heard(turn: "Turn", intent: str) -> None:
-    """Act on what was understood, or first ask whether it was understood right."""
-    if intent in _UNASKED:
-        return act(turn, intent)
-    turn.run.intent = intent
-    return turn.ask_yes_no(TextRef(confirm_key(intent)))
-
-
-def answered(turn: "Turn", given: "Input") -> None:
-    """The answer to "Do you want to ...?": yes acts, no goes back, anything else is a new message."""
-    intent, turn.run.intent = turn.run.intent, None
-    chosen = turn.yes_or_no(given)
-    if chosen == "yes":
-        return act(turn, intent)
-    if chosen == "no":
-        return turn.reprompt_or_say(TextRef(DECLINED))
-    return turn.take(given)
-
-
-def act(turn: "Turn", intent: str) -> None:
-    actions = {
-        "cannot_come": lambda: turn.cancel(kind="cancel"),
-        "late": lambda: turn.cancel(kind="late"),
-        "help": turn.ask_for_person,
-        "stop": turn.stop,
-        "language": turn.change_language,
-        "next_appointment": lambda: turn.reprompt_or_say(next_appointment(turn.run.facts)),
-        "thanks": lambda: turn.reprompt_or_say(TextRef(THANKS_REPLY)),
-    }
-    actions[intent]()
 
 
 def next_appointment(facts: dict[str, Any]) -> TextRef:
