@@ -160,11 +160,11 @@ def _passed_to_a_person(
     """A voice note, or words while an escalation is open: for a person, not the dialogue.
 
     Only with consent (before it nothing they write is kept), and never the words that
-    work everywhere (stop, menu, language, cancel): those still reach the bot.
+    work everywhere (stop, menu, language, cancel), as a word or a sentence: those still reach the bot.
     """
     if participant.consent_given_at is None:
         return False
-    if engine.global_action(services.book, Input(text=message.body)) not in (None, "help"):
+    if engine.reaches_bot(services.book, Input(text=message.body)):
         return False
     if any(media.is_voice(item) for item in message.media):
         escalation, is_new = escalations.open_or_join(services, db, participant, "voice_note", now, flow_id="relay")

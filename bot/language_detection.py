@@ -10,7 +10,12 @@ The writing system decides first:
   `_arabic_script`); lingua, which knows Arabic and Persian but not Pashto, only decides when the letters do not,
   and vetoes a letter-based guess it strongly disagrees with.
 - Cyrillic: Ukrainian letters mean Ukrainian, Russian-only (and other Slavic) letters mean None; otherwise lingua.
-- Latin: lingua, among our Latin-script languages and the ones newcomers are likely to write instead.
+- Latin: greetings and transliterations that tell the language ("goedemorgen", "merhaba", "marhaba", "pryvit"), then
+  lingua, among our Latin-script languages and the ones newcomers are likely to write instead; a greeting and
+  lingua that disagree give None.
+
+The names of Dutch institutions (gemeente, COA, begeleider, taalschool...) are in every language's messages and
+are left out first: they never decide.
 
 Mixed scripts, other scripts, and texts without letters (digits, emoji, URLs) give None.
 
@@ -86,11 +91,19 @@ _KNOWN_ARABIC_LETTERS = (
 _ARABIC_SCRIPT_WORDS = {
     "ar": frozenset({"مرحبا", "مرحبتین", "اهلا", "هلا", "سهلا", "وسهلا", "انا", "احنا", "هذا", "شو", "وین", "شلون"}),
     "fa": frozenset({"ممنون", "ممنونم", "درود", "خوبم", "هستم", "است", "شما"}),
-    "ps": frozenset({"ورور", "وروره", "مننه", "زه", "زما", "تاسو", "ستاسو", "نوم", "یم", "یاست"}),
+    # Pashto's function words ("ته" to, "په" in, "ده" is, "مو" your, "شم" I can) and everyday words, for Pashto
+    # typed without its own letters: "سهار مو پخیر", "ما ته مرسته په کار ده".
+    "ps": frozenset(
+        {"ورور", "وروره", "مننه", "زه", "زما", "تاسو", "ستاسو", "نوم", "یم", "یاست"}
+        | {"ته", "په", "ده", "مو", "شم", "سهار", "پخیر", "مرسته", "راغلاست", "نن"}
+    ),
 }
 # The Arabic article marks Arabic when the letters do not decide; these words are said in every Muslim language.
 _ARTICLE_EXCEPTIONS = frozenset({"الله", "السلام", "الحمد"})
 
+# Ukrainian words Russian spells otherwise ("як" / "как", "мене звати" / "меня зовут"), for Ukrainian written
+# without its own letters.
+_UKRAINIAN_WORDS = frozenset({"як", "мене", "звати", "добрий", "доброго", "дякую", "будь", "вітаю", "це", "мені"})
 # Cyrillic letters that decide.
 _UKRAINIAN_LETTERS = frozenset("іїєґ")
 # Russian-only letters (and Belarusian ў, Serbian/Macedonian, Kazakh and other letters Ukrainian does not have).
@@ -120,38 +133,41 @@ _SHARED_LATIN_WORDS = frozenset(
         "alhamdulillah",
     }
 )
-# Latin-script words of languages lingua cannot see in Latin letters (Arabic, Tigrinya and Amharic, Persian,
-# Pashto, Ukrainian and Russian), which it would otherwise read as Somali, Turkish or English: None.
-_FOREIGN_LATIN_WORDS = frozenset(
+# Names of the institutions newcomers deal with: Dutch words in every language's messages ("hello, the gemeente
+# told me..."), so they never tell the language. Left out before anything else looks.
+_INSTITUTION_WORDS = frozenset(
     {
-        "marhaba",
-        "marhaban",
-        "ahlan",
-        "shukran",
-        "habibi",
-        "habibti",
-        "kifak",
-        "kifik",
-        "shlonak",
-        "yalla",
-        "wallah",
-        "kemey",
-        "kemay",
-        "dehan",
-        "dehando",
-        "yekenyeley",
-        "yekenyelay",
-        "tenayistilign",
-        "khubi",
-        "chetori",
-        "mamnoon",
-        "manana",
-        "pryvit",
-        "privet",
-        "spasibo",
-        "dyakuyu",
+        "gemeente",
+        "welkom",
+        "coa",
+        "azc",
+        "ind",
+        "duo",
+        "begeleider",
+        "begeleidster",
+        "taalschool",
+        "inburgering",
+        "vluchtelingenwerk",
     }
 )
+# Latin-letter greetings and everyday words that tell the language: our languages lingua knows in Latin letters,
+# and transliterations of those written in other scripts (which lingua would read as Somali, Turkish or English).
+_LATIN_WORDS = {
+    # Not "hallo" and "hoi": German and Swiss German say them too.
+    "nl": frozenset({"goedemorgen", "goedemiddag", "goedenavond", "goedendag", "goeiedag", "dankjewel"}),
+    "en": frozenset({"hello", "helo", "hi", "hii", "hey", "thanks"}),
+    "tr": frozenset({"merhaba", "merhabalar", "günaydın", "gunaydin", "nasılsın", "nasilsin", "selamün"}),
+    "so": frozenset({"salaan", "nabad", "asc", "mahadsanid", "warran", "wanaagsan"}),
+    "ar": frozenset({"marhaba", "marhaban", "ahlan", "shukran", "habibi", "habibti", "kifak", "kifik", "shlonak"}),
+    "fa": frozenset({"chetori", "khubi", "tashakor", "tashakur", "mamnoon", "mamnun"}),
+    "ps": frozenset({"manana", "staray", "sanga"}),
+    "ti": frozenset({"kemey", "kemay", "dehan", "dehando", "yekenyeley", "yekenyelay", "halefkum"}),
+    "uk": frozenset({"pryvit", "dyakuyu", "diakuiu"}),
+}
+# Latin-letter words of languages we do not support (Russian, Amharic): None.
+_FOREIGN_LATIN_WORDS = frozenset({"privet", "spasibo", "tenayistilign", "yalla", "wallah"})
+# Our languages lingua knows in Latin letters.
+_LATIN_LINGUA = frozenset({"nl", "en", "so", "tr"})
 
 # A link, an e-mail address or a web domain is no word in any language. Looked for token by token
 # with patterns of fixed length, so the time grows with the text's length only (no backtracking).
@@ -206,6 +222,10 @@ def _confidences(words: list[str]) -> list[tuple[str | None, float]]:
 def _words(text: str) -> list[str]:
     """The words of `text`: letters (and apostrophes inside words) only, without URLs, digits, emoji, marks."""
     text = " ".join(token for token in unicodedata.normalize("NFKC", text).split() if not _is_link(token))
+    return [word for word in _letters_only(text).split() if word.casefold() not in _INSTITUTION_WORDS]
+
+
+def _letters_only(text: str) -> str:
     chars: list[str] = []
     for index, ch in enumerate(text):
         category = unicodedata.category(ch)
@@ -217,7 +237,7 @@ def _words(text: str) -> list[str]:
             chars.append("'")
         else:
             chars.append(" ")
-    return "".join(chars).split()
+    return "".join(chars)
 
 
 def _is_link(token: str) -> bool:
@@ -287,19 +307,30 @@ def _cyrillic(words: list[str]) -> str | None:
     letters = {ch for word in words for ch in word.lower()}
     if letters & _NON_UKRAINIAN_CYRILLIC:
         return None
-    if letters & _UKRAINIAN_LETTERS:
+    if letters & _UKRAINIAN_LETTERS or any(word.lower() in _UKRAINIAN_WORDS for word in words):
         return "uk"
     return _confident(_confidences(words), CYRILLIC_MIN_CONFIDENCE, 0.0, allowed={"uk"})
 
 
 def _latin(words: list[str]) -> str | None:
+    """Greetings and transliterations tell first; lingua reads the rest, and must not contradict them."""
     folded = [word.casefold() for word in words]
     if any(word in _FOREIGN_LATIN_WORDS for word in folded):
         return None
-    remaining = [word for word, key in zip(words, folded, strict=True) if key not in _SHARED_LATIN_WORDS]
-    if sum(len(word) for word in remaining) < _MIN_LETTERS:
+    told = {code for word in folded for code, known in _LATIN_WORDS.items() if word in known}
+    if len(told) > 1:
         return None
-    return _confident(_confidences(remaining), LATIN_MIN_CONFIDENCE, LATIN_MIN_MARGIN, allowed={"nl", "en", "so", "tr"})
+    greeting = told.pop() if told else None
+    if greeting and greeting not in _LATIN_LINGUA:
+        return greeting  # "marhaba", "salam chetori": lingua cannot read these
+    told_words = _LATIN_WORDS.get(greeting or "", frozenset())
+    remaining = [w for w, key in zip(words, folded, strict=True) if key not in _SHARED_LATIN_WORDS | told_words]
+    if sum(len(word) for word in remaining) < _MIN_LETTERS:
+        return greeting
+    read = _confident(_confidences(remaining), LATIN_MIN_CONFIDENCE, LATIN_MIN_MARGIN, allowed=set(_LATIN_LINGUA))
+    if greeting and read and read != greeting:
+        return None  # "Hello, ik ben nieuw": two languages, ask
+    return greeting or read
 
 
 def _confident(

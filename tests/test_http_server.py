@@ -60,6 +60,6 @@ def test_bot_chat_can_talk_to_a_running_server(served) -> None:
 
     base_url, services, app = served
     chat = ChatClient(app, Address("+31612345678", Channel.SMS), server_url=base_url)
-    assert chat.say("hi")[0].startswith(services.catalogs.text("nl", "language.choose"))
+    assert chat.say("hallo")[0].startswith(services.catalogs.text("nl", "language.choose"))
     [welcome] = chat.say("Tigrinya")
     assert welcome.startswith(services.catalogs.text("ti", "welkom.welcome"))

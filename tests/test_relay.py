@@ -492,3 +492,18 @@ def test_not_understood_twice_opens_an_escalation_but_the_question_still_waits(t
     assert phones.last(BEGELEIDER).startswith("Welkom, melding #1: Hodan werd twee keer niet begrepen")
     phones.send(SOMALI, "1")  # they answer after all: the menu understands it
     assert phones.last(SOMALI).startswith(services.catalogs.text("so", "kennismaking.intro")[:20])
+
+
+def test_a_sentence_meant_for_the_bot_reaches_it_while_a_person_helps(tmp_path: Path) -> None:
+    app = centre(tmp_path)
+    services, phones = app.extensions[EXTENSION], Phones(app)
+    phones.send(SOMALI, "caawimaad")
+    phones.send(BEGELEIDER, "#1 Ik bel je morgen om 10 uur")
+    services.clock = lambda: (MONDAY_10 + timedelta(minutes=5)).astimezone(UTC)
+    phones.send(SOMALI, "fariimo ma rabo")  # "I want no messages": asked about by the bot, not passed on
+    assert phones.last(SOMALI).startswith(services.catalogs.text("so", "intent.stop.confirm"))
+    assert phones.last(BEGELEIDER).startswith("#1: verstuurd naar Hodan")  # nothing more came to them
+    phones.send(SOMALI, "haa")
+    assert phones.last(SOMALI) == services.catalogs.text("so", "global.stop.reply")
+    with session_scope(services.db) as db:
+        assert queries.participant_by_phone(db, SOMALI).stopped_at is not None

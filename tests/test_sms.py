@@ -19,6 +19,7 @@ SAMPLE = {
     "address": "Lindelaan 1, Doetinchem",
     "route": "https://www.google.com/maps/dir/?api=1&destination=Lindelaan+1%2C+Doetinchem",
     "name": "Anna",
+    "answer": "Ik ben Ahmed uit Syrië",
 }
 
 

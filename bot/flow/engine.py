@@ -9,12 +9,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from bot.flow import intents
 from bot.flow import texts as T
 from bot.flow.events import (
     Escalate,
     Event,
     FlowEnded,
     LanguageChosen,
+    Option,
     SendMessage,
     Stopped,
     TextRef,
@@ -45,11 +47,7 @@ def begin(book: FlowBook, facts: dict[str, Any], first: Input, now: datetime) ->
     """A message from someone with no dialogue going on: the entry flow, or a global word."""
     run = Run(flow_id=book.entry, step_id=None, language=facts.get("language"), updated_at=now, facts=dict(facts))
     turn = Turn(book, run)
-    action = _global_action(book, first)
-    if action:
-        turn.global_word(action)
-    else:
-        turn.enter_flow(book.entry)
+    turn.take(first)
     return turn.finish(now)
 
 
@@ -74,10 +72,8 @@ def resume(book: FlowBook, run: Run, answer: Input, now: datetime) -> tuple[Run,
         turn.enter_flow(book.entry)
     elif now - run.updated_at > book.session_timeout:
         turn.expire()
-    elif (action := _global_action(book, answer)) and not turn.understands(answer):
-        turn.global_word(action)
     else:
-        turn.step.answer(turn, answer)
+        turn.take(answer)
     return turn.finish(now)
 
 
@@ -93,6 +89,13 @@ def _copy(run: Run) -> Run:
 def global_action(book: FlowBook, answer: Input) -> str | None:
     """The word that works everywhere ("help", "stop", ...) that `answer` is, if any."""
     return _global_action(book, answer)
+
+
+def reaches_bot(book: FlowBook, given: Input) -> bool:
+    """Whether the words are for the bot even while a person is talking with them: all that
+    works everywhere, said as a word or a sentence, except asking for a person and thanks."""
+    said = _global_action(book, given) or intents.recognise(given.text, book.intent_phrases)
+    return said not in (None, "help", "thanks")
 
 
 def _global_action(book: FlowBook, answer: Input) -> str | None:
@@ -118,6 +121,57 @@ class Turn:
     @property
     def step(self) -> Step:
         return self.flow.steps[self.run.step_id]
+
+    def take(self, given: Input) -> None:
+        """An inbound message: a word that works everywhere, the answer to "Do you mean...?",
+        a sentence with an intent, or the answer to the waiting question (else the entry flow)."""
+        if (action := _global_action(self.book, given)) and not self.understands(given):
+            self.global_word(action)
+        elif self.run.intent:
+            self.answered_intent(given)
+        elif self.may_mean_more(given) and (intent := intents.recognise(given.text, self.book.intent_phrases)):
+            self.heard_intent(intent)
+        elif self.waiting:
+            self.step.answer(self, given)
+        else:
+            self.enter_flow(self.book.entry)
+
+    def may_mean_more(self, given: Input) -> bool:
+        """Whether a sentence may say more than the answer to the waiting question: not to a choice it
+        names, not in the middle of a sub-question, and not before the person's language is known (a
+        new number first gets the language and the consent)."""
+        return bool(self.run.language) and not self.run.phase and not self.understands(given)
+
+    # --- sentences understood (bot/flow/intents.py) -------------------------------------------
+
+    def heard_intent(self, intent: str) -> None:
+        """Act on what was understood, or first ask whether it was understood right."""
+        if intent in intents.UNASKED:
+            return self.act_on(intent)
+        self.run.intent = intent
+        return self.ask_yes_no(TextRef(intents.confirm_key(intent)))
+
+    def answered_intent(self, given: Input) -> None:
+        """The answer to "Do you want to ...?": yes acts, no goes back, anything else is a new message."""
+        intent, self.run.intent = self.run.intent, None
+        chosen = self.yes_or_no(given)
+        if chosen == "yes":
+            return self.act_on(intent)
+        if chosen == "no":
+            return self.reprompt_or_say(TextRef(intents.DECLINED))
+        return self.take(given)
+
+    def act_on(self, intent: str) -> None:
+        actions = {
+            "cannot_come": lambda: self.cancel(kind="cancel"),
+            "late": lambda: self.cancel(kind="late"),
+            "help": self.ask_for_person,
+            "stop": self.stop,
+            "language": self.change_language,
+            "next_appointment": lambda: self.reprompt_or_say(intents.next_appointment(self.run.facts)),
+            "thanks": lambda: self.reprompt_or_say(TextRef(intents.THANKS_REPLY)),
+        }
+        actions[intent]()
 
     # --- moving through steps -------------------------------------------------------------
 
@@ -211,7 +265,18 @@ class Turn:
         if self.run.misses == 2:
             self.events.append(Escalate("not_understood", self.run.flow_id, step.id))
             lead = T.PERSON_WILL_HELP
-        self.send(step.prompt(self, [TextRef(lead)]))
+        options = step.options(self) if lead == T.NOT_UNDERSTOOD else []
+        what_to_send = [TextRef(T.SEND_A_NUMBER, params={"max": str(len(options))})] if options else []
+        self.send(step.prompt(self, [TextRef(lead), *what_to_send]))
+
+    def ask_yes_no(self, question: TextRef) -> None:
+        """A question of the engine's own ("Do you want to ...?"), answered 1 yes / 2 no."""
+        options = (Option(1, TextRef(T.YES)), Option(2, TextRef(T.NO)))
+        self.send(SendMessage((question,), self.languages(), options))
+
+    def yes_or_no(self, given: Input) -> str | None:
+        """'yes' or 'no' if the answer is one (a number, a word in any language, a button), else None."""
+        return match_choice(given.text, given.button_payload, self.book.yes_no_words)
 
     def understands(self, given: Input) -> bool:
         """Whether an answer names one of the waiting question's choices (which then wins)."""
@@ -240,9 +305,12 @@ class Turn:
     def waiting(self) -> bool:
         return self.run.step_id is not None
 
-    def reprompt_or_say(self, lead: str) -> None:
+    def reprompt_or_say(self, lead: str | TextRef) -> None:
         """Say `lead`, then ask the waiting question again so the dialogue goes on."""
-        return self.send(self.step.prompt(self, [TextRef(lead)])) if self.waiting else self.say(lead)
+        ref = lead if isinstance(lead, TextRef) else TextRef(lead)
+        if self.waiting:
+            return self.send(self.step.prompt(self, [ref]))
+        return self.send(SendMessage((ref,), self.languages()))
 
     def ask_for_person(self) -> None:
         self.events.append(Escalate("asked_for_person", self.run.flow_id, self.run.step_id))
@@ -275,7 +343,8 @@ class Turn:
         self.leave_everything()
         self.enter_flow(MENU_FLOW)
 
-    def cancel(self) -> None:
+    def cancel(self, kind: str | None = None) -> None:
+        """Start cancelling, or saying you will be late (`kind` 'cancel' or 'late' skips asking which)."""
         if CANCEL_FLOW not in self.book.flows:
             return self.reprompt_or_say(T.CANCEL_NOT_YET)
         if self.run.flow_id in _NOT_RESUMED:
@@ -284,6 +353,8 @@ class Turn:
             self.push_frame()
         for fact in _PASSING_FACTS:
             self.run.facts.pop(fact, None)
+        if kind:
+            self.run.facts["absence_kind"] = kind
         self.enter_flow(CANCEL_FLOW)
 
     def leave_everything(self) -> None:
@@ -293,5 +364,5 @@ class Turn:
     def expire(self) -> None:
         self.say(T.SESSION_EXPIRED)
         self.events.append(self.flow_ended(completed=False))
-        self.run.stack, self.run.step_id = [], None
+        self.run.stack, self.run.step_id, self.run.intent = [], None, None
         self.enter_flow(self.book.entry)

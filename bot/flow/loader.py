@@ -15,6 +15,7 @@ import yaml
 from babel import Locale, UnknownLocaleError
 from pydantic import ValidationError
 
+from bot.flow import intents
 from bot.flow import texts as T
 from bot.flow.engine import GLOBAL_ACTIONS, LANGUAGE_FLOW, MENU_FLOW
 from bot.flow.matching import normalize
@@ -23,6 +24,7 @@ from bot.flow.outputs import PRODUCTS, Output
 from bot.flow.spec import FlowFile, upgraded
 from bot.flow.steps import STEP_TYPES, Question, StepBase
 from bot.flow.steps.start_flow import StartFlowStep
+from bot.flow.words import labelled_words
 
 
 class TextCatalogs(Protocol):
@@ -49,13 +51,19 @@ def load_book(
         for step in flow.steps.values():
             if isinstance(step, StartFlowStep) and step.flow not in flows:
                 raise FlowError(f"{flow.source}: step '{step.id}': flow '{step.flow}' does not exist")
-    _check_texts(str(directory), (*T.ENGINE_TEXTS, *(T.global_words_key(a) for a in GLOBAL_ACTIONS)), catalogs)
+    engine_texts = (*T.ENGINE_TEXTS, *(T.global_words_key(a) for a in GLOBAL_ACTIONS), *intents.text_keys())
+    _check_texts(str(directory), engine_texts, catalogs)
     return FlowBook(
         flows=flows,
         entry=entry,
         session_timeout=session_timeout,
         global_words={a: _words_everywhere(catalogs, T.global_words_key(a)) for a in GLOBAL_ACTIONS},
         skip_words=_words_everywhere(catalogs, T.SKIP_WORDS),
+        intent_phrases={
+            i: intents.as_phrases([catalogs.text(lang, intents.phrases_key(i)) for lang in catalogs.languages])
+            for i in intents.INTENTS
+        },
+        yes_no_words=labelled_words(_Vocabulary(catalogs), [("yes", T.YES), ("no", T.NO)]),
     )
 
 

@@ -38,6 +38,10 @@ class FlowBook:
     # Per skip-able step: words meaning "skip" (in every language).
     skip_words: frozenset[str]
     session_timeout: timedelta = timedelta(days=7)
+    # intent -> its phrases as normalised words, in every language (bot/flow/intents.py)
+    intent_phrases: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
+    # The answers to a yes/no question the engine asks itself ("Do you want to cancel...?").
+    yes_no_words: ChoiceWords = field(default_factory=dict)
 
     def producer(self, product: str) -> Flow:
         """The flow that produces `product` (the loader makes sure there is at most one)."""
@@ -68,10 +72,12 @@ class Run:
     return_to: str | None = None
     # A sub-state of the current step, e.g. a summary asking which answer to change.
     phase: str | None = None
+    # An intent heard in a sentence, waiting for "yes" before it is acted on.
+    intent: str | None = None
 
     @property
     def ended(self) -> bool:
-        return self.step_id is None
+        return self.step_id is None and self.intent is None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +91,7 @@ class Run:
             "stack": [dict(f) for f in self.stack],
             "return_to": self.return_to,
             "phase": self.phase,
+            "intent": self.intent,
         }
 
     @classmethod
@@ -100,4 +107,5 @@ class Run:
             stack=[dict(f) for f in data.get("stack", [])],
             return_to=data.get("return_to"),
             phase=data.get("phase"),
+            intent=data.get("intent"),
         )

@@ -5,6 +5,10 @@ ANOTHER_LANGUAGE = "language.another"
 NOT_UNDERSTOOD = "input.not_understood"
 MEDIA_NOT_SUPPORTED = "input.media_not_supported"
 PERSON_WILL_HELP = "input.person_will_help"
+# After "not understood" to a numbered question: "send a number from 1 to {max}".
+SEND_A_NUMBER = "input.send_a_number"
+# A whole sentence where a short answer was asked, shown back to be confirmed: {answer}.
+CONFIRM_ANSWER = "input.confirm_answer"
 # An answer longer than the question takes: {max} characters.
 TOO_LONG = "input.too_long"
 YES, NO = "common.yes", "common.no"
@@ -39,6 +43,8 @@ ENGINE_TEXTS = (
     NOT_UNDERSTOOD,
     MEDIA_NOT_SUPPORTED,
     PERSON_WILL_HELP,
+    SEND_A_NUMBER,
+    CONFIRM_ANSWER,
     TOO_LONG,
     YES,
     NO,

@@ -205,7 +205,7 @@ def test_misunderstood_twice_brings_a_person(book: FlowBook, language: str) -> N
     dialogue = intake_dialogue(book, language)
     walk_to(dialogue, "dutch", language)
     dialogue.say("blabla")
-    assert dialogue.keys() == [["input.not_understood", "kennismaking.dutch.ask"]]
+    assert dialogue.keys() == [["input.not_understood", "input.send_a_number", "kennismaking.dutch.ask"]]
     assert not [e for e in dialogue.events if isinstance(e, Escalate)]
     dialogue.say("9")
     assert dialogue.keys() == [["input.person_will_help", "kennismaking.dutch.ask"]]
@@ -312,7 +312,9 @@ def test_several_choices_half_understood_are_asked_again(book: FlowBook, answer:
     dialogue = intake_dialogue(book, "nl")
     walk_to(dialogue, "days")
     dialogue.say(answer)
-    assert dialogue.keys() == [["input.not_understood", "kennismaking.days.ask", "common.multi_hint"]]
+    assert dialogue.keys() == [
+        ["input.not_understood", "input.send_a_number", "kennismaking.days.ask", "common.multi_hint"]
+    ]
 
 
 def test_a_quiet_session_expires_with_a_polite_closing(book: FlowBook) -> None:

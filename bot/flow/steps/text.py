@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from bot.flow.model import Flow, Input
 
 SKIP_ANSWERS = ("0", "-", "0️⃣")
+CONFIRMING = "confirming"
+# The fact that holds a sentence while it is being confirmed.
+_UNCONFIRMED = "unconfirmed_answer"
 
 
 class TextStep(Question):
@@ -24,6 +27,9 @@ class TextStep(Question):
     optional: bool = False
     translate: bool = Field(default=True, description="translate the answer to Dutch for the coordinator")
     max_length: int | None = Field(default=None, gt=0, description="the longest answer taken; default: the output's")
+    confirm_over_words: int | None = Field(
+        default=None, gt=0, description="an answer of more words is shown back and taken only after a yes"
+    )
 
     def hints(self) -> tuple[TextRef, ...]:
         return (TextRef(T.SKIP_HINT),) if self.optional else ()
@@ -45,6 +51,8 @@ class TextStep(Question):
         return self.translate
 
     def answer(self, turn: "Turn", given: "Input") -> None:
+        if turn.run.phase == CONFIRMING:
+            return self.confirmed(turn, given)
         text = given.text.strip()
         if self.optional and (text in SKIP_ANSWERS or normalize(text) in turn.book.skip_words):
             return turn.accept(self, None, self.next)
@@ -52,4 +60,21 @@ class TextStep(Question):
             return turn.miss(self, given)
         if len(text) > self.longest():
             return turn.send(self.prompt(turn, [TextRef(T.TOO_LONG, params={"max": str(self.longest())})]))
+        if self.confirm_over_words and len(text.split()) > self.confirm_over_words:
+            return self.ask_to_confirm(turn, text)
         return turn.accept(self, text, self.next)
+
+    def ask_to_confirm(self, turn: "Turn", text: str) -> None:
+        """A sentence where a short answer (a name) was asked: take it only after a yes."""
+        turn.run.phase, turn.run.facts[_UNCONFIRMED] = CONFIRMING, text
+        turn.ask_yes_no(TextRef(T.CONFIRM_ANSWER, params={"answer": text}))
+
+    def confirmed(self, turn: "Turn", given: "Input") -> None:
+        """Yes takes the sentence, no asks again, anything else is a new answer."""
+        turn.run.phase, text = None, turn.run.facts.pop(_UNCONFIRMED, "")
+        chosen = turn.yes_or_no(given)
+        if chosen == "yes":
+            return turn.accept(self, text, self.next)
+        if chosen == "no":
+            return turn.send(self.prompt(turn, []))
+        return self.answer(turn, given)
