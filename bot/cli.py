@@ -12,6 +12,7 @@ from waitress import serve as waitress_serve
 from bot import appointments, dispatcher, escalation_views, escalations
 from bot.channels import ConsoleChannel
 from bot.chat import ChatClient, run_chat
+from bot.checkin_cli import checkins_command
 from bot.csv_import import import_command
 from bot.flow.outputs import INTAKE
 from bot.intake import dutch_summary
@@ -43,6 +44,7 @@ def bot() -> None:
 bot.add_command(import_command)
 bot.add_command(export_command)
 bot.add_command(erase_command)
+bot.add_command(checkins_command)
 
 
 @bot.command()

@@ -50,3 +50,10 @@ def appointment_params(services: Services, appointment: Appointment) -> dict[str
         "when": format_when(appointment.starts_at, "nl"),
         "place": appointment.place_name,
     }
+
+
+def contact_wish(services: Services, wish: dict) -> str:
+    """How a newcomer asked to be contacted at a check-in: 'telefoongesprek, met een tolk'."""
+    way = text(services, f"checkin.contact_way.{wish.get('contact_way', 'message')}")
+    with_whom = text(services, f"checkin.with_whom.{wish.get('with_whom', 'alone')}")
+    return text(services, "checkin.wants_person", {"way": way, "with_whom": with_whom})

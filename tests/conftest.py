@@ -64,6 +64,8 @@ def make_app(tmp_path: Path, **overrides: str) -> Flask:
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "SECRET_KEY": SECRET,
         "MEDIA_DIR": str(tmp_path / "media"),
+        # A test types the whole kennismaking (more than 20 answers) within a minute; people do not.
+        "FLOOD_PER_MINUTE": "40",
         **overrides,
     }
     app = create_app(config)

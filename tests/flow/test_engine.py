@@ -359,6 +359,10 @@ def test_the_kennismaking_ends_with_its_outputs_by_name(book: FlowBook) -> None:
         "participant.reminders": answers["reminders"],
         "intake.days": answers["days"],
         "intake.day_parts": answers["day_parts"],
+        "intake.learn": answers["learn"],
+        "intake.learn_words": fill("$learn_words", "nl"),
+        "participant.checkin_rhythm": answers["checkin"],
+        "participant.holidays": answers["holidays"],
     }
 
 
