@@ -68,6 +68,7 @@ class Participant(SQLModel, table=True):
     holidays: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     # Their volunteering ended (bot/ending.py): nothing more is planned, the retention clock starts.
     ended_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    end_reason: str | None = Field(default=None, max_length=20, description="newcomer, term or organisation")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
 

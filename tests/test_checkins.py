@@ -13,7 +13,7 @@ from bot import checkin_dispatch, checkins
 from bot.own_words import kept
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
-from storage.models import CheckIn, Escalation, Intake, Participant
+from storage.models import Appointment, CheckIn, Escalation, Intake, Participant
 from tests.conftest import PUBLIC_BASE_URL
 from tests.support.twilio import INBOUND_PATH, inbound_form, sign
 from tests.test_appointments import AMSTERDAM, add_appointment, add_participant, dispatch_at, outbound
@@ -198,3 +198,32 @@ def test_the_checkin_question_is_in_their_language(app: Flask, language: str) ->
     dispatch_at(services, FIRST_WORK_DAY - timedelta(days=1))
     dispatch_at(services, CHECKIN_DUE)
     assert outbound(services)[-1].body.startswith(text(services, language, "checkin.how"))
+
+
+def test_bot_end_cancels_future_appointments_and_stops_reminders_and_checkins(any_db_app: Flask) -> None:
+    services: Services = any_db_app.extensions[EXTENSION]
+    with session_scope(services.db) as db:
+        participant = db.get(Participant, newcomer(services))
+        participant.reminders = True
+        db.add(participant)
+    dispatch_at(services, FIRST_WORK_DAY - timedelta(days=1))
+    ends_at = FIRST_WORK_DAY + timedelta(days=1)
+    services.clock = lambda: ends_at.astimezone(UTC)
+    result = any_db_app.test_cli_runner().invoke(args=["bot", "end", "+31612345678", "--reason", "newcomer"])
+    assert result.exit_code == 0, result.output
+    assert "7 toekomstige afspraken geannuleerd" in result.output  # the first of eight was yesterday
+    with session_scope(services.db) as db:
+        participant = db.exec(select(Participant)).one()
+        assert participant.ended_at == ends_at.astimezone(UTC) and participant.end_reason == "newcomer"
+        statuses = [a.status for a in db.exec(select(Appointment).order_by(Appointment.starts_at)).all()]
+        assert statuses == ["planned"] + ["cancelled"] * 7
+    sent_before = len(outbound(services))
+    counts = dispatch_at(services, FIRST_WORK_DAY + timedelta(days=60))
+    assert (counts["reminders"], counts["checkins"], counts["checkins_planned"]) == (0, 0, 0)
+    assert len(outbound(services)) == sent_before
+    assert [c.status for c in checkins_of(services)] == ["skipped"]
+
+
+def test_bot_end_refuses_an_unknown_reason(app: Flask) -> None:
+    result = app.test_cli_runner().invoke(args=["bot", "end", "+31612345678", "--reason", "bored"])
+    assert result.exit_code == 2 and "--reason" in result.output

@@ -23,6 +23,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("checkin_rhythm", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
         batch.add_column(sa.Column("holidays", sa.JSON(), server_default="[]", nullable=False))
         batch.add_column(sa.Column("ended_at", storage.types.UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("end_reason", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
     op.create_table(
         "checkin",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -54,6 +55,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_checkin_due_at"), table_name="checkin")
     op.drop_table("checkin")
     with op.batch_alter_table("participant") as batch:
+        batch.drop_column("end_reason")
         batch.drop_column("ended_at")
         batch.drop_column("holidays")
         batch.drop_column("checkin_rhythm")
