@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from waitress import serve as waitress_serve
 
-from bot import appointments, dispatcher, escalation_views, escalations
+from bot import appointments, dispatcher, escalation_views, escalations, notice_lines
 from bot.channels import ConsoleChannel
 from bot.chat import ChatClient, run_chat
 from bot.checkin_cli import checkins_command
@@ -219,6 +219,8 @@ def appointment_add(
         click.echo(
             services.coordinator_texts.text("nl", "cli.appointments_added", {"count": str(len(made)), "ids": ids})
         )
+        for warning in notice_lines.holiday_warnings(services, participant, made):
+            click.echo(warning)
 
 
 def _known_participant(db, phone: str) -> Participant:
@@ -290,6 +292,8 @@ def appointment_from_intake(
         click.echo(
             services.coordinator_texts.text("nl", "cli.appointments_added", {"count": str(len(made)), "ids": ids})
         )
+        for warning in notice_lines.holiday_warnings(services, participant, made):
+            click.echo(warning)
 
 
 @bot.command("escalations")

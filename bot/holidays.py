@@ -83,9 +83,14 @@ def kept_holiday_on(day: date, kept: Iterable[str]) -> str | None:
     return next((h for h in kept if day in kept_days(h, day.year)), None)
 
 
+def day_off(day: date, kept: Iterable[str]) -> str | None:
+    """'public', or the participant's holiday on `day`; None on an ordinary day."""
+    return "public" if is_public_holiday(day) else kept_holiday_on(day, kept)
+
+
 def is_day_off(day: date, kept: Iterable[str]) -> bool:
     """No check-in on a Dutch public holiday nor on a holiday the participant keeps."""
-    return is_public_holiday(day) or kept_holiday_on(day, kept) is not None
+    return day_off(day, kept) is not None
 
 
 def upcoming(kept: Iterable[str], start: date, until: date) -> list[tuple[date, str]]:

@@ -17,6 +17,7 @@ from storage.models import Appointment, CheckIn, Escalation, Intake, Participant
 from tests.conftest import PUBLIC_BASE_URL
 from tests.support.twilio import INBOUND_PATH, inbound_form, sign
 from tests.test_appointments import AMSTERDAM, add_appointment, add_participant, dispatch_at, outbound
+from tests.test_intake import Newcomer
 
 # A Friday; two weeks later is Christmas, then Boxing Day: the check-in waits for Sunday the 27th.
 FIRST_WORK_DAY = datetime(2026, 12, 11, 13, 0, tzinfo=AMSTERDAM)
@@ -227,3 +228,39 @@ def test_bot_end_cancels_future_appointments_and_stops_reminders_and_checkins(an
 def test_bot_end_refuses_an_unknown_reason(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["bot", "end", "+31612345678", "--reason", "bored"])
     assert result.exit_code == 2 and "--reason" in result.output
+
+
+def test_an_appointment_on_a_holiday_they_keep_is_flagged_when_made(app: Flask) -> None:
+    services: Services = app.extensions[EXTENSION]
+    participant_id = add_participant(services, language="ar")
+    with session_scope(services.db) as db:
+        participant = db.get(Participant, participant_id)
+        participant.holidays = ["eid_al_fitr"]
+        db.add(participant)
+    result = app.test_cli_runner().invoke(
+        args=[
+            "bot",
+            "appointment",
+            "add",
+            "--phone",
+            "+31612345678",
+            "--start",
+            "2027-03-08T09:00:00+01:00",
+            "--end",
+            "2027-03-08T12:00:00+01:00",
+            "--rrule",
+            "FREQ=DAILY;COUNT=3",
+        ]  # fmt: skip
+    )
+    assert result.exit_code == 0, result.output
+    assert "Let op: dinsdag 9 maart, 09:00 valt op het Suikerfeest (Eid al-Fitr)" in result.output
+    assert result.output.count("Let op:") == 1
+
+
+def test_the_kennismaking_sets_the_rhythm_and_the_holidays_they_keep(app: Flask) -> None:
+    services: Services = app.extensions[EXTENSION]
+    Newcomer(app).does_the_kennismaking_in_arabic()
+    with session_scope(services.db) as db:
+        participant = db.exec(select(Participant)).one()
+        assert participant.checkin_rhythm == "every_two_weeks"
+        assert participant.holidays == ["eid_al_fitr", "eid_al_adha"]
