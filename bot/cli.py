@@ -10,10 +10,12 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from waitress import serve as waitress_serve
 
-from bot import appointments, demo, dispatcher, escalation_views, escalations, jobs
+from bot import appointments, demo, dispatcher, escalation_views, escalations, jobs, notice_lines
 from bot.channels import ConsoleChannel
 from bot.chat import ChatClient, run_chat
+from bot.checkin_cli import checkins_command
 from bot.csv_import import import_command
+from bot.ending_cli import end_command
 from bot.flow.outputs import INTAKE
 from bot.intake import dutch_summary
 from bot.logs import configure_logging
@@ -46,6 +48,8 @@ bot.add_command(import_command)
 bot.add_command(user_command)
 bot.add_command(export_command)
 bot.add_command(erase_command)
+bot.add_command(checkins_command)
+bot.add_command(end_command)
 
 
 @bot.command()
@@ -260,6 +264,8 @@ def appointment_add(
         click.echo(
             services.coordinator_texts.text("nl", "cli.appointments_added", {"count": str(len(made)), "ids": ids})
         )
+        for warning in notice_lines.holiday_warnings(services, participant, made):
+            click.echo(warning)
 
 
 def _known_participant(db, phone: str) -> Participant:
@@ -332,6 +338,8 @@ def appointment_from_intake(
         click.echo(
             services.coordinator_texts.text("nl", "cli.appointments_added", {"count": str(len(made)), "ids": ids})
         )
+        for warning in notice_lines.holiday_warnings(services, participant, made):
+            click.echo(warning)
 
 
 @appointment.command("move")

@@ -7,11 +7,12 @@ from typing import Any
 
 from sqlmodel import Session as DbSession
 
-from bot import absences, appointments, escalations, media, opt_out, relay
+from bot import absences, appointments, checkins, escalations, media, opt_out, relay
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
 from bot.flow.model import Input, Run
-from bot.flow.outputs import ABSENCE, INTAKE, QUESTION
+from bot.flow.outputs import ABSENCE, CHECKIN, INTAKE, QUESTION
+from bot.holidays import KEPT
 from bot.i18n import render, shown_params
 from bot.intake import store_intake
 from bot.language_detection import detect_language
@@ -301,6 +302,8 @@ def _flow_completed(
         intake = store_intake(db, participant, flow, ended.answers, now)
         participant.name = outputs.get("participant.name") or participant.name
         participant.reminders = bool(outputs.get("participant.reminders"))
+        participant.checkin_rhythm = outputs.get("participant.checkin_rhythm") or participant.checkin_rhythm
+        participant.holidays = [h for h in outputs.get("participant.holidays") or [] if h in KEPT]
         outcome.intake_ids.append(intake.id)
     elif ended.produces == ABSENCE and "appointment" in ended.facts:
         absence = absences.record(services, db, participant, ended, now)
@@ -312,3 +315,6 @@ def _flow_completed(
             services, db, participant, "question", now, flow_id=flow.id, step_id=asked, details=details
         )
         outcome.escalation_ids.append(escalation.id)
+    elif ended.produces == CHECKIN:
+        escalation_id = checkins.record_answers(services, db, participant, ended, now)
+        outcome.escalation_ids += [escalation_id] if escalation_id else []

@@ -7,7 +7,7 @@ next tick finds it again.
 import logging
 from datetime import datetime, timedelta
 
-from bot import escalations, jobs, outbound, privacy, reminders
+from bot import checkin_dispatch, checkins, escalations, jobs, outbound, privacy, reminders
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -37,7 +37,16 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     retention = privacy.apply_retention(services, now)
     confirmations = reminders.confirm_first_appointments(services, now)
     reminder_messages = reminders.dispatch_due(services, now)
-    for message_id in [*(m for ids in to_send.values() for m in ids), *confirmations, *reminder_messages]:
+    checkins_planned = checkins.plan_missing(services, now)
+    checkin_messages = checkin_dispatch.dispatch_due(services, now)
+    # Their escalations' notices are found by the next tick, like any other due notice.
+    no_contact = checkin_dispatch.expire_unanswered(services, now)
+    for message_id in [
+        *(m for ids in to_send.values() for m in ids),
+        *confirmations,
+        *reminder_messages,
+        *checkin_messages,
+    ]:
         services.queue.enqueue(jobs.send_message, message_id)
     for message_id in stale:
         services.queue.enqueue(jobs.handle_inbound, message_id)
@@ -57,6 +66,9 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         "escalation_notices": len(notices),
         "renotified": renotified,
         "unrelayed": len(unrelayed),
+        "checkins_planned": checkins_planned,
+        "checkins": len(checkin_messages),
+        "no_contact": len(no_contact),
         **retention,
         "stuck": len(to_send["stuck"]),
     }

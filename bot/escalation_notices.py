@@ -96,6 +96,8 @@ def _lines(
     )
     if appointment is not None:
         lines.append(text(services, "escalation.about", notice_lines.appointment_params(services, appointment)))
+    if escalation.details.get("contact_way"):
+        lines.append(notice_lines.contact_wish(services, escalation.details))
     if prepared:
         lines.append(text(services, "escalation.recent"))
     links: list[dict] = []

@@ -2,7 +2,8 @@
 
 from babel import Locale
 
-from bot.i18n import format_when
+from bot.holidays import day_off
+from bot.i18n import PEOPLE_ZONE, format_when
 from bot.services import Services
 from storage.models import Appointment, Participant
 
@@ -50,3 +51,23 @@ def appointment_params(services: Services, appointment: Appointment) -> dict[str
         "when": format_when(appointment.starts_at, "nl"),
         "place": appointment.place_name,
     }
+
+
+def contact_wish(services: Services, wish: dict) -> str:
+    """How a newcomer asked to be contacted at a check-in: 'telefoongesprek, met een tolk'."""
+    way = text(services, f"checkin.contact_way.{wish.get('contact_way', 'message')}")
+    with_whom = text(services, f"checkin.with_whom.{wish.get('with_whom', 'alone')}")
+    return text(services, "checkin.wants_person", {"way": way, "with_whom": with_whom})
+
+
+def holiday_warnings(services: Services, participant: Participant, made: list[Appointment]) -> list[str]:
+    """Appointments that fall on a public holiday or one the participant keeps, flagged when made."""
+    lines = []
+    for appointment in made:
+        holiday = day_off(appointment.starts_at.astimezone(PEOPLE_ZONE).date(), participant.holidays)
+        if holiday:
+            when = format_when(appointment.starts_at, "nl")
+            lines.append(
+                text(services, "holiday.warning", {"when": when, "holiday": text(services, f"holiday.{holiday}")})
+            )
+    return lines

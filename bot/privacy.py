@@ -24,6 +24,7 @@ from storage.db import session_scope
 from storage.models import (
     Absence,
     Appointment,
+    AppointmentStatus,
     CachedTranslation,
     Escalation,
     EscalationEvent,
@@ -233,8 +234,11 @@ def _blank_old_messages(services: Services, db: DbSession, before: datetime) -> 
 
 
 def _inactive_since(db: DbSession, cutoff: datetime) -> list[Participant]:
-    """Not erased, nothing written since `cutoff`, and no appointment after it."""
-    recent = select(Appointment.participant_id).where(col(Appointment.ends_at) >= cutoff)
+    """Not erased, nothing written since `cutoff`, and no appointment after it (an ending cancels the
+    future ones, so the clock then runs from the last one kept)."""
+    recent = select(Appointment.participant_id).where(
+        col(Appointment.ends_at) >= cutoff, Appointment.status != AppointmentStatus.CANCELLED
+    )
     statement = (
         select(Participant)
         .where(~col(Participant.phone).startswith("erased:"))

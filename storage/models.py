@@ -62,6 +62,13 @@ class Participant(SQLModel, table=True):
     # Said 'stop': nothing is sent until they write again.
     stopped_at: datetime | None = Field(default=None, sa_column=_utc_column())
     last_inbound_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # How often they are asked how it goes (bot/checkins.py); from the kennismaking, a coordinator may change it.
+    checkin_rhythm: str | None = Field(default=None, max_length=20)
+    # The holidays they keep (bot/holidays.py): no check-ins then, appointments on them flagged.
+    holidays: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    # Their volunteering ended (bot/ending.py): nothing more is planned, the retention clock starts.
+    ended_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    end_reason: str | None = Field(default=None, max_length=20, description="newcomer, term or organisation")
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
 
@@ -336,3 +343,28 @@ class Maintenance(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=40)
     last_run_at: datetime = Field(sa_column=_utc_column(False))
+
+
+class CheckIn(SQLModel, table=True):
+    """A "how did it go?" to send at `due_at`, claimed once like a reminder, and its answers."""
+
+    __tablename__ = "checkin"
+    __table_args__ = (UniqueConstraint("participant_id", "due_at", name="uq_checkin_participant_due"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True)
+    due_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    # scheduled, claimed, sent, answered, unanswered, skipped
+    status: str = Field(default="scheduled", max_length=12, index=True)
+    # Every third also asks whether the work fits and whether they learn what they hoped.
+    extended: bool = Field(default=False)
+    message_id: int | None = Field(default=None, foreign_key="message.id")
+    claimed_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    answered_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # good, okay, not_good, or None with their own words in `answers`
+    mood: str | None = Field(default=None, max_length=10)
+    # fits, learning, words ({"original", "language", "dutch", "status"}), wants_person, contact_way, with_whom
+    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
+    thanked: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))

@@ -11,6 +11,7 @@ from bot.sms import MIN_PLACE, segments, within_segments
 CATALOGS = Catalogs.load(ROOT / "translations")
 # A realistic fill for placeholders: a long place name, an address and a route link (and a length limit).
 SAMPLE = {
+    "hoped": "Koken voor veel mensen.",
     "max": "100",
     "when": datetime(2026, 12, 1, 12, 0, tzinfo=UTC).isoformat(),
     "place": "Buurthuis De Linde",

@@ -21,7 +21,7 @@ class Output:
     max_length: int | None = None
 
 
-INTAKE, ABSENCE, QUESTION = "intake", "absence", "question"
+INTAKE, ABSENCE, QUESTION, CHECKIN = "intake", "absence", "question", "checkin"
 
 PRODUCTS: dict[str, dict[str, Output]] = {
     # bot/conversation.py (the participant), bot/appointments.py (work days from the kennismaking)
@@ -30,6 +30,17 @@ PRODUCTS: dict[str, dict[str, Output]] = {
         "participant.reminders": Output(YES_NO),
         "intake.days": Output(CHOICES, frozenset({"mon", "tue", "wed", "thu", "fri", "sat", "sun"})),
         "intake.day_parts": Output(CHOICES, frozenset({"morning", "afternoon", "evening"})),
+        # bot/checkins.py: how often they are asked how it goes, and what they hoped to learn (shown back)
+        "participant.checkin_rhythm": Output(CHOICE, frozenset({"every_workday", "every_two_weeks", "every_month"})),
+        "intake.learn": Output(CHOICES),
+        "intake.learn_words": Output(TEXT),
+        # bot/holidays.py: the holidays they keep
+        "participant.holidays": Output(
+            CHOICES,
+            frozenset(
+                {"eid_al_fitr", "eid_al_adha", "nowruz", "orthodox_christmas", "orthodox_easter", "meskel", "none"}
+            ),
+        ),
     },
     # bot/absences.py and bot/notices.py
     ABSENCE: {
@@ -41,6 +52,15 @@ PRODUCTS: dict[str, dict[str, Output]] = {
     },
     # bot/conversation.py: a question for the coordinator
     QUESTION: {"question.text": Output(TEXT)},
+    # bot/checkins.py: a check-in's answers; the mood may be own words (a choice's `on_other`)
+    CHECKIN: {
+        "checkin.mood": Output(CHOICE),
+        "checkin.fits": Output(YES_NO),
+        "checkin.learning": Output(YES_NO),
+        "checkin.wants_person": Output(YES_NO),
+        "checkin.contact_way": Output(CHOICE, frozenset({"message", "voice", "call"})),
+        "checkin.with_whom": Output(CHOICE, frozenset({"alone", "interpreter", "trusted_person"})),
+    },
 }
 # Every output by name (names are unique across products).
 OUTPUTS: dict[str, Output] = {name: output for outputs in PRODUCTS.values() for name, output in outputs.items()}

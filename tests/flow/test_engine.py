@@ -361,6 +361,10 @@ def test_the_kennismaking_ends_with_its_outputs_by_name(book: FlowBook) -> None:
         "participant.reminders": answers["reminders"],
         "intake.days": answers["days"],
         "intake.day_parts": answers["day_parts"],
+        "intake.learn": answers["learn"],
+        "intake.learn_words": fill("$learn_words", "nl"),
+        "participant.checkin_rhythm": answers["checkin"],
+        "participant.holidays": answers["holidays"],
     }
 
 
@@ -375,3 +379,26 @@ def test_a_name_longer_than_can_be_kept_is_asked_again_kindly(book: FlowBook, la
         assert not [e for e in dialogue.events if isinstance(e, Escalate)] and "name" not in dialogue.session.answers
     dialogue.say("x" * 100)
     assert dialogue.session.answers["name"] == "x" * 100 and dialogue.waits_at == "kennismaking/country"
+
+
+def test_a_choice_with_on_other_keeps_own_words_and_asks_again_on_a_wrong_number(book: FlowBook) -> None:
+    facts = {"language": "nl", "consent": True, "checkin": {"id": "1", "hoped": ""}}
+    dialogue = Dialogue(book, facts)
+    dialogue.start("checkin")
+    assert dialogue.waits_at == "checkin/how"
+    dialogue.say("7")  # a number that is no choice: asked again, not taken as own words
+    assert dialogue.waits_at == "checkin/how"
+    dialogue.say("Het was zwaar vandaag")
+    assert dialogue.waits_at == "checkin/wants_person"
+    assert dialogue.session.answers["how"] == "Het was zwaar vandaag"
+    dialogue.say("2")
+    [ended] = [e for e in dialogue.events if isinstance(e, FlowEnded)]
+    assert ended.outputs == {"checkin.mood": "Het was zwaar vandaag", "checkin.wants_person": False}
+
+
+def test_a_good_checkin_is_thanked_only_when_the_host_says_it_is_time(book: FlowBook) -> None:
+    for thank, last_text in ((True, "checkin.thanks"), (False, "checkin.done")):
+        dialogue = Dialogue(book, {"language": "nl", "consent": True, "checkin_thank": thank})
+        dialogue.start("checkin")
+        dialogue.say("1")
+        assert [t.key for m in dialogue.sent for t in m.texts] == [last_text]

@@ -1,11 +1,15 @@
 """`choice`: one of numbered choices; a choice may branch with its own `next`."""
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator
 
 from bot.flow.outputs import CHOICE
-from bot.flow.steps.base import Choice, Choosing
+from bot.flow.steps.base import Choice, Choosing, present
+
+if TYPE_CHECKING:
+    from bot.flow.engine import Turn
+    from bot.flow.model import Input
 
 
 class ChoiceStep(Choosing):
@@ -13,6 +17,9 @@ class ChoiceStep(Choosing):
     answer_kind = CHOICE
     needs = "'choices'"
     choices: tuple[Choice, ...] = Field(min_length=1)
+    on_other: str | None = Field(
+        default=None, description="own words that pick no choice go here, kept as the answer (else asked again)"
+    )
 
     @field_validator("choices")
     @classmethod
@@ -26,3 +33,12 @@ class ChoiceStep(Choosing):
 
     def picks(self) -> tuple[Choice, ...]:
         return self.choices
+
+    def targets(self) -> tuple[str, ...]:
+        return present([*super().targets(), self.on_other])
+
+    def answer(self, turn: "Turn", given: "Input") -> None:
+        words = given.text.strip()
+        if self.on_other and words and not words.isdigit() and turn.match(self.id, given) is None:
+            return turn.accept(self, words, self.on_other)
+        return super().answer(turn, given)
