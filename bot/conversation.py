@@ -21,12 +21,11 @@ from storage import queries
 from storage.db import session_scope
 from storage.models import Appointment, AppointmentStatus, Message, Participant
 
-# Tries of one inbound message before it is given up, so one bad message never blocks the next.
-MAX_ATTEMPTS = 3
-
 log = logging.getLogger(__name__)
 
-
+# Tries of one inbound message before it is given up, so one bad message never blocks the next.
+MAX_ATTEMPTS = 3
+# More than FLOOD_PER_MINUTE messages in this window are kept, not answered.
 FLOOD_WINDOW = timedelta(minutes=1)
 ERASE_FLOW = "wissen"
 
