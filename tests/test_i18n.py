@@ -240,11 +240,13 @@ def test_the_reviewers_corrections_are_in(language: str, key: str, wrong: str, r
     ],
 )
 def test_words_the_reviewer_struck_are_gone(language: str, wrong: str) -> None:
-    assert not [key for key in SOURCE_KEYS if wrong in CATALOGS.text(language, key)]
+    # Texts people read; words and phrases people may write (e.g. 'أنا مريض') stay recognised.
+    read = [key for key in SOURCE_KEYS if not key.endswith((".words", ".phrases"))]
+    assert not [key for key in read if wrong in CATALOGS.text(language, key)]
 
 
 def test_ukrainian_writes_one_apostrophe() -> None:
-    texts = "".join(CATALOGS.text("uk", key) for key in SOURCE_KEYS)
+    texts = "".join(CATALOGS.text("uk", key) for key in SOURCE_KEYS if not key.endswith((".words", ".phrases")))
     assert not re.search(r"[а-яіїєґ]['’][а-яіїєґ]", texts, re.IGNORECASE)
     assert "ʼ" in texts
 
