@@ -75,21 +75,16 @@ def fall_back(services: Services, db: DbSession, failed: Message, now: datetime)
     if already or failed.channel != Channel.WHATSAPP or not services.settings.twilio_sms_from:
         return None
     participant = db.get(Participant, failed.participant_id) if failed.participant_id else None
-    copy = Message(
-        participant_id=failed.participant_id,
-        coordinator_id=failed.coordinator_id,
-        direction=failed.direction,
+    language = participant.language if participant else None
+    copy = queries.add_replacement(
+        db,
+        failed,
+        now,
         channel=Channel.SMS,
-        body=sms_body(services, failed, participant.language if participant else None),
+        body=sms_body(services, failed, language),
         template=failed.template,
         template_params=failed.template_params,
-        status=queries.PENDING,
-        fallback_of_id=failed.id,
-        created_at=now,
-        updated_at=now,
     )
-    db.add(copy)
-    db.flush()
     log.info("message %s failed on WhatsApp (%s); message %s goes by SMS", failed.id, failed.error_code, copy.id)
     return copy
 

@@ -320,23 +320,9 @@ def deliver_owed(
 
 
 def _follow_up(db: DbSession, teaser: Message, now: datetime) -> int:
-    copy = Message(
-        participant_id=teaser.participant_id,
-        coordinator_id=teaser.coordinator_id,
-        direction=Direction.OUTBOUND,
-        channel=teaser.channel,
-        body=teaser.body,
-        media=list(teaser.media),
-        escalation_id=teaser.escalation_id,
-        translation=teaser.translation,
-        fallback_of_id=teaser.id,
-        status=queries.PENDING,
-        created_at=now,
-        updated_at=now,
-    )
-    db.add(copy)
-    db.flush()
-    return copy.id
+    media = list(teaser.media)
+    fields = {"media": media, "escalation_id": teaser.escalation_id, "translation": teaser.translation}
+    return queries.add_replacement(db, teaser, now, **fields).id
 
 
 def relay_to_coordinator(services: Services, message_id: int, now: datetime) -> list[int]:

@@ -161,6 +161,23 @@ def oldest_unhandled_before(session: Session, message_id: int) -> Message | None
     return session.exec(statement).first()
 
 
+def add_replacement(session: Session, original: Message, now: datetime, **fields: Any) -> Message:
+    """A pending message to the same recipient that stands in for `original` (`fallback_of_id`),
+    e.g. the same text by SMS, or the text a template only announced; `fields` say what differs."""
+    values = {
+        "participant_id": original.participant_id,
+        "coordinator_id": original.coordinator_id,
+        "direction": original.direction,
+        "channel": original.channel,
+        "body": original.body,
+        **fields,
+    }
+    message = Message(**values, fallback_of_id=original.id, status=PENDING, created_at=now, updated_at=now)
+    session.add(message)
+    session.flush()
+    return message
+
+
 def claim_relay(session: Session, message_id: int, translation: dict) -> bool:
     """Mark a newcomer's message as passed on to the coordinator; only one job ever wins."""
     result = session.execute(
