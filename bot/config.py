@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 TWILIO_API_DEFAULT = "https://api.twilio.com"
+TWILIO_CONTENT_DEFAULT = "https://content.twilio.com"
 _ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
 # secrets.token_urlsafe(32): 32 random bytes, 43 characters.
 SECRET_KEY_MIN_CHARS = 32
@@ -56,6 +57,8 @@ class Settings(BaseSettings):
     twilio_whatsapp_from: str | None = None
     twilio_sms_from: str | None = None
     twilio_api_base_url: str = TWILIO_API_DEFAULT
+    # Twilio's Content API (WhatsApp buttons and lists, bot/whatsapp_content.py), as the above is for messages.
+    twilio_content_base_url: str = TWILIO_CONTENT_DEFAULT
     public_base_url: str = "http://127.0.0.1:5000"
     secret_key: str = Field(default_factory=lambda: _temporary_secret())
     translator: Literal["none", "google", "microsoft", "deepl", "mymemory", "libre"] = "none"
@@ -167,7 +170,7 @@ class Settings(BaseSettings):
             raise _problem("must start with redis://, rediss:// or unix://")
         return value
 
-    @field_validator("twilio_api_base_url", "public_base_url", "translator_url")
+    @field_validator("twilio_api_base_url", "twilio_content_base_url", "public_base_url", "translator_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:

@@ -9,7 +9,7 @@ from sqlmodel import Session as DbSession
 
 from bot import absences, appointments, checkins, escalations, media, opt_out, relay
 from bot.flow import engine
-from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
+from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped, TextRef
 from bot.flow.model import Input, Run
 from bot.flow.outputs import ABSENCE, CHECKIN, INTAKE, QUESTION
 from bot.holidays import KEPT
@@ -255,10 +255,12 @@ def apply_events(
 ) -> Outcome:
     """Apply events in order; every text of one turn goes out as one message."""
     outcome, bodies, pictures, after = Outcome(), [], [], []
+    asked: SendMessage | None = None
     for event in events:
         if isinstance(event, SendMessage):
             bodies.append(render(services.catalogs, event))
             pictures += [{"url": link} for link in event.media]
+            asked = event if event.asks else asked
         elif isinstance(event, LanguageChosen):
             participant.language = event.language
         elif isinstance(event, Signal) and event.name == "erase_requested":
@@ -280,8 +282,18 @@ def apply_events(
     db.add(participant)
     if bodies or after:
         body = "\n\n".join(bodies + after)
-        outcome.outbound_ids.append(queries.add_outbound(db, participant, body, now, pictures).id)
+        message = queries.add_outbound(db, participant, body, now, pictures)
+        if asked is not None:
+            _asks(message, asked)
+        outcome.outbound_ids.append(message.id)
     return outcome
+
+
+def _asks(message: Message, asked: SendMessage) -> None:
+    """The question the message ends with, and its text's values: on WhatsApp its choices may go as
+    buttons (bot/messaging.py checks that the body reads exactly as the question alone)."""
+    message.question = asked.asks
+    message.question_params = {k: v for t in asked.texts if isinstance(t, TextRef) for k, v in t.params.items()}
 
 
 def _record_signal(db: DbSession, participant: Participant, signal: Signal, now: datetime) -> None:

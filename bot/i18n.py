@@ -65,6 +65,11 @@ class Catalogs:
         return template.format_map(_native_numbers(params, language)) if params else template
 
 
+def filled_params(params: dict[str, str], language: str) -> dict[str, str]:
+    """Placeholder values exactly as `Catalogs.text` puts them into a text (dates written, own digits)."""
+    return _native_numbers(shown_params(params, language), language)
+
+
 def _native_numbers(params: dict[str, str], language: str) -> dict[str, str]:
     """Numbers such as {max} in the reader's digits; place names and addresses stay as written."""
     return {key: to_native_digits(v, language) if v.isascii() and v.isdigit() else v for key, v in params.items()}

@@ -19,12 +19,15 @@ from bot.i18n import SOURCE_LANGUAGE
 from bot.phone import Address
 from bot.services import Services
 from bot.sms import short_text_key, within_segments
+from bot.whatsapp_content import SESSION, session_spec_for
 from storage import queries
 from storage.models import EMAIL, Channel, Coordinator, Message, Participant
 
 log = logging.getLogger(__name__)
 
 SERVICE_WINDOW = timedelta(hours=24)
+# The route of a question whose choices went as WhatsApp buttons or a list.
+BUTTONS = "buttons"
 
 
 def route(services: Services, db: DbSession, message: Message, now: datetime) -> tuple[Outgoing, str]:
@@ -49,7 +52,30 @@ def route(services: Services, db: DbSession, message: Message, now: datetime) ->
             variables = template.content_variables(message.template_params or {})
             outgoing = Outgoing(Address(recipient.phone, channel), message.body, sid, variables)
             return outgoing, f"template:{picked_language}"
+    if channel == Channel.WHATSAPP and participant and not media and _in_window(recipient, now):
+        buttons = as_buttons(services, db, message, language)
+        if buttons is not None:
+            sid, values = buttons
+            return Outgoing(Address(recipient.phone, channel), message.body, sid, values), BUTTONS
     return Outgoing(Address(recipient.phone, channel), message.body, media_urls=media), str(channel)
+
+
+def as_buttons(
+    services: Services, db: DbSession, message: Message, language: str | None
+) -> tuple[str, dict[str, str]] | None:
+    """The Content SID and variables that show this message's question with buttons or a list.
+
+    Only a resource `bot whatsapp sync` made for the current texts, and only when it reads exactly
+    as the stored body (a message that says more first, e.g. "not understood", goes as text).
+    """
+    if not message.question or not language:
+        return None
+    spec = session_spec_for(services.book, services.catalogs, message.question, language)
+    values = spec.values(message.question_params or {}) if spec else None
+    if values is None or spec.fill(values) != message.body:
+        return None
+    made = queries.whatsapp_content(db, spec.question, spec.language, SESSION, spec.version)
+    return (made.content_sid, values) if made else None
 
 
 def sms_body(services: Services, message: Message, language: str | None) -> str:

@@ -117,7 +117,7 @@ def erase(services: Services, db: DbSession, participant: Participant, now: date
     for message in messages:
         _delete_media(services, message.media)
         message.body, message.media, message.button_payload = "", [], None
-        message.translation, message.template_params = None, None
+        message.translation, message.template_params, message.question_params = None, None, None
         if message.participant_id == participant.id and message.status in UNSENT:
             message.status = CANCELED  # nothing goes to a number that is gone
         db.add(message)
@@ -228,6 +228,7 @@ def _blank_old_messages(services: Services, db: DbSession, before: datetime) -> 
     for message in old:
         _delete_media(services, message.media)
         message.body, message.media, message.translation, message.template_params = "", [], None, None
+        message.question_params = None
         db.add(message)
     db.exec(delete(CachedTranslation).where(col(CachedTranslation.created_at) < before))
     return len(old)

@@ -46,6 +46,10 @@ class Templates:
                 return template, candidate, template.content_sids[candidate]
         return None
 
+    def for_text(self, key: str) -> Template | None:
+        """The template that carries catalog text `key`, if one does."""
+        return next((t for t in self._templates.values() if t.text == key), None)
+
     @classmethod
     def load(cls, path: Path | None, catalogs: Catalogs, coordinator_texts: Catalogs | None = None) -> "Templates":
         """Templates for newcomers carry a text of their catalogs; those for coordinators

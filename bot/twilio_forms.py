@@ -55,6 +55,8 @@ class InboundForm(_Form):
     sender: Address = Field(alias="From")
     body: Annotated[str, AfterValidator(_storable_body)] = Field(default="", alias="Body")
     button_payload: str = Field(default="", max_length=256, pattern=r"^[^\x00]*$", alias="ButtonPayload")
+    # The id of the item tapped in a WhatsApp list (twilio/list-picker): a payload like a button's.
+    list_id: str = Field(default="", max_length=256, pattern=r"^[^\x00]*$", alias="ListId")
     num_media: MediaCount = Field(default="", alias="NumMedia")
 
     @property

@@ -53,7 +53,7 @@ def inbound_message() -> Response:
         sid=form.sid,
         channel=address.channel,
         body=form.body,
-        button_payload=form.button_payload or None,
+        button_payload=form.button_payload or form.list_id or None,
         media=[item.model_dump() for item in media],
     )
     services = current_services()

@@ -93,6 +93,10 @@ class Message(SQLModel, table=True):
     # the template's name and the values of its variables.
     template: str | None = Field(default=None, max_length=40)
     template_params: dict | None = Field(default=None, sa_column=Column(JSON))
+    # The question it asks ("herinnering/reminder") and its text's values: on WhatsApp its choices
+    # may go as buttons or a list (bot/whatsapp_content.py).
+    question: str | None = Field(default=None, max_length=120)
+    question_params: dict | None = Field(default=None, sa_column=Column(JSON))
     # How it went out (e.g. "whatsapp", "whatsapp_template:nl", "sms"), and what it replaces.
     route: str | None = Field(default=None, max_length=40)
     fallback_of_id: int | None = Field(default=None, foreign_key="message.id")
@@ -367,4 +371,31 @@ class CheckIn(SQLModel, table=True):
     # fits, learning, words ({"original", "language", "dutch", "status"}), wants_person, contact_way, with_whom
     answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     thanked: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class WhatsAppContent(SQLModel, table=True):
+    """A question's choices as a Twilio Content resource, per language and text version.
+
+    Made by `bot whatsapp sync`; sending only looks them up. `kind` is 'session' (inside the
+    24-hour window) or 'template' (for WhatsApp's approval, to go outside it).
+    """
+
+    __tablename__ = "whatsapp_content"
+    __table_args__ = (
+        UniqueConstraint("question", "language", "kind", "version", name="uq_whatsapp_content_version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = Field(max_length=120)
+    language: str = Field(max_length=8)
+    kind: str = Field(max_length=10)
+    # A hash of everything the resource shows: a changed text is a new version.
+    version: str = Field(max_length=16)
+    content_sid: str = Field(max_length=34)
+    content_type: str = Field(max_length=30)
+    # The WHATSAPP_TEMPLATES name it serves as, and WhatsApp's answer to the approval request.
+    template: str | None = Field(default=None, max_length=40)
+    approval_status: str | None = Field(default=None, max_length=20)
+    approval_checked_at: datetime | None = Field(default=None, sa_column=_utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))

@@ -19,6 +19,7 @@ from storage.models import (
     Message,
     Participant,
     Reminder,
+    WhatsAppContent,
 )
 
 
@@ -320,3 +321,26 @@ def claim_chore(session: Session, name: str, now: datetime, every: timedelta) ->
         .values(last_run_at=now)
     )
     return result.rowcount == 1
+
+
+def whatsapp_content(
+    session: Session, question: str, language: str, kind: str, version: str
+) -> WhatsAppContent | None:
+    """The Content resource made for this version of a question's choices, if `bot whatsapp sync` made it."""
+    statement = select(WhatsAppContent).where(
+        WhatsAppContent.question == question,
+        WhatsAppContent.language == language,
+        WhatsAppContent.kind == kind,
+        WhatsAppContent.version == version,
+    )
+    return session.exec(statement).first()
+
+
+def whatsapp_templates(session: Session) -> Sequence[WhatsAppContent]:
+    """The resources made to serve as templates, newest first per template and language."""
+    statement = (
+        select(WhatsAppContent)
+        .where(WhatsAppContent.template.is_not(None))
+        .order_by(WhatsAppContent.template, WhatsAppContent.language, WhatsAppContent.created_at.desc())
+    )
+    return session.exec(statement).all()

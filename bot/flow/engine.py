@@ -21,7 +21,7 @@ from bot.flow.events import (
     Stopped,
     TextRef,
 )
-from bot.flow.matching import match_choice, normalize
+from bot.flow.matching import match_choice, normalize, payload_for
 from bot.flow.model import ChoiceWords, Flow, FlowBook, Input, Run
 from bot.flow.steps import HALT, Question, Step
 
@@ -75,6 +75,10 @@ def resume(book: FlowBook, run: Run, answer: Input, now: datetime) -> tuple[Run,
     else:
         turn.take(answer)
     return turn.finish(now)
+
+
+def question_key(flow_id: str, step_id: str) -> str:
+    return f"{flow_id}/{step_id}"
 
 
 def _copy(run: Run) -> Run:
@@ -284,7 +288,12 @@ class Turn:
         return choosing and self.match(self.step.id, given) is not None
 
     def match(self, step_id: str, given: Input) -> str | None:
-        return match_choice(given.text, given.button_payload, self.words(step_id))
+        payload = payload_for(self.question_key(step_id), given.button_payload)
+        return match_choice(given.text, payload, self.words(step_id))
+
+    def question_key(self, step_id: str) -> str:
+        """The question across all flows, as buttons name it in their payloads."""
+        return question_key(self.run.flow_id, step_id)
 
     def words(self, key: str) -> ChoiceWords:
         return self.flow.choice_words.get(key, {})

@@ -46,6 +46,8 @@ class SendMessage:
     languages: tuple[str, ...]
     options: tuple[Option, ...] = ()
     media: tuple[str, ...] = ()  # links to pictures sent along
+    # The question it asks ("herinnering/reminder"), so WhatsApp can offer its choices as buttons.
+    asks: str | None = None
 
 
 @dataclass(frozen=True)

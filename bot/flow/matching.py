@@ -35,6 +35,24 @@ def parse_number(text: str) -> int | None:
     return int("".join(str(unicodedata.decimal(ch)) for ch in cleaned))
 
 
+# A button's payload names its question and choice ("herinnering/reminder:cannot_come"): a tap on
+# an older message's button never picks a choice of the same id in another question.
+_PAYLOAD_SEPARATOR = ":"
+
+
+def scoped_payload(question: str, choice_id: str) -> str:
+    return f"{question}{_PAYLOAD_SEPARATOR}{choice_id}"
+
+
+def payload_for(question: str, payload: str | None) -> str | None:
+    """The choice id a button payload names for `question`: a scoped one only for its own
+    question, a bare one (a choice id, as older templates send) as it is."""
+    if not payload or _PAYLOAD_SEPARATOR not in payload:
+        return payload
+    asked, _, choice_id = payload.rpartition(_PAYLOAD_SEPARATOR)
+    return choice_id if asked == question else None
+
+
 def match_choice(text: str, payload: str | None, choices: dict[str, tuple[int, frozenset[str]]]) -> str | None:
     """The id of the choice an answer picks, or None.
 

@@ -86,7 +86,7 @@ class Question(StepBase):
 
     def prompt(self, turn: "Turn", lead: list[TextRef]) -> SendMessage:
         texts = (*lead, turn.text(self.text, self), *self.hints())
-        return SendMessage(texts, turn.languages(), tuple(self.options(turn)))
+        return SendMessage(texts, turn.languages(), tuple(self.options(turn)), asks=turn.question_key(self.id))
 
     def hints(self) -> tuple[TextRef, ...]:
         return ()
