@@ -149,9 +149,7 @@ def session_spec(catalogs: Catalogs, question: str, step: Question, language: st
     )
 
 
-def template_spec(
-    catalogs: Catalogs, question: str, step: Question, language: str, template: Template
-) -> ContentSpec:
+def template_spec(catalogs: Catalogs, question: str, step: Question, language: str, template: Template) -> ContentSpec:
     """The same question as a template WhatsApp may approve: buttons only (lists cannot be templates)."""
     return ContentSpec(
         question=question,
@@ -183,8 +181,7 @@ def _body(catalogs: Catalogs, step: Question, language: str, names: tuple[str, .
     number = {name: n for n, name in enumerate(names, start=1)}
     raw = catalogs.text(language, step.text)
     text = "".join(
-        literal + (f"{{{{{number[name]}}}}}" if name else "")
-        for literal, name, _, _ in string.Formatter().parse(raw)
+        literal + (f"{{{{{number[name]}}}}}" if name else "") for literal, name, _, _ in string.Formatter().parse(raw)
     )
     hints = [catalogs.text(language, hint.key) for hint in step.hints()]
     options = [

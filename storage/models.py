@@ -382,9 +382,7 @@ class WhatsAppContent(SQLModel, table=True):
     """
 
     __tablename__ = "whatsapp_content"
-    __table_args__ = (
-        UniqueConstraint("question", "language", "kind", "version", name="uq_whatsapp_content_version"),
-    )
+    __table_args__ = (UniqueConstraint("question", "language", "kind", "version", name="uq_whatsapp_content_version"),)
 
     id: int | None = Field(default=None, primary_key=True)
     question: str = Field(max_length=120)

@@ -323,9 +323,7 @@ def claim_chore(session: Session, name: str, now: datetime, every: timedelta) ->
     return result.rowcount == 1
 
 
-def whatsapp_content(
-    session: Session, question: str, language: str, kind: str, version: str
-) -> WhatsAppContent | None:
+def whatsapp_content(session: Session, question: str, language: str, kind: str, version: str) -> WhatsAppContent | None:
     """The Content resource made for this version of a question's choices, if `bot whatsapp sync` made it."""
     statement = select(WhatsAppContent).where(
         WhatsAppContent.question == question,

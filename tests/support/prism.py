@@ -27,16 +27,20 @@ def _missing(what: str) -> None:
     pytest.skip(f"{what} (run scripts/test.sh once to install it)")
 
 
+# Twilio's Content API (WhatsApp buttons, lists and templates), beside the Messages spec.
+CONTENT_SPEC = SPEC.parent / "twilio_content_v1.json"
+
+
 @contextmanager
-def prism_mock() -> Iterator[str]:
+def prism_mock(spec: Path = SPEC) -> Iterator[str]:
     """Prism in dynamic mode: answers are generated from the schema, so each SID differs."""
     if not PRISM.exists():
         _missing(f"Prism is not installed at {PRISM}")
-    if not SPEC.exists():
-        _missing(f"Twilio's OpenAPI spec is not at {SPEC}")
+    if not spec.exists():
+        _missing(f"Twilio's OpenAPI spec is not at {spec}")
     port = free_port()
     process = subprocess.Popen(
-        [str(PRISM), "mock", "-d", "-h", "127.0.0.1", "-p", str(port), str(SPEC)],
+        [str(PRISM), "mock", "-d", "-h", "127.0.0.1", "-p", str(port), str(spec)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
