@@ -22,7 +22,9 @@ class ContentApiError(Exception):
 class ContentApi:
     def __init__(self, settings: Settings):
         self.base_url = settings.twilio_content_base_url
-        self.auth = (settings.twilio_account_sid or "", settings.twilio_auth_token or "")
+        # One connection for the whole sync: a few hundred requests in a row.
+        self.http = requests.Session()
+        self.http.auth = (settings.twilio_account_sid or "", settings.twilio_auth_token or "")
 
     def create(self, friendly_name: str, language: str, variables: dict[str, str], types: dict) -> str:
         """A new Content resource; returns its SID (HX...)."""
@@ -42,9 +44,7 @@ class ContentApi:
 
     def _call(self, method: str, path: str, body: dict | None = None) -> dict[str, Any]:
         try:
-            response = requests.request(
-                method, f"{self.base_url}{path}", json=body, auth=self.auth, timeout=TIMEOUT_SECONDS
-            )
+            response = self.http.request(method, f"{self.base_url}{path}", json=body, timeout=TIMEOUT_SECONDS)
         except requests.RequestException as error:
             raise ContentApiError(f"{method} {path}: {type(error).__name__}") from error
         if response.status_code >= 400:

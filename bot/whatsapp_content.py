@@ -170,8 +170,12 @@ def label(catalogs: Catalogs, language: str, key: str) -> str:
 
 
 def samples(spec: ContentSpec, sample_texts: Catalogs) -> dict[str, str]:
-    """Example values for the reviewers, from the operators' catalog ('whatsapp.sample.<name>')."""
-    examples = {name: sample_texts.text("nl", f"whatsapp.sample.{name}") for name in spec.variables if name != "when"}
+    """Example values for WhatsApp's reviewers (and defaults), from the operators' catalog
+    ('whatsapp.sample.<name>'), else the placeholder's name: only templates are reviewed."""
+    keys = {name: f"whatsapp.sample.{name}" for name in spec.variables if name != "when"}
+    examples = {
+        name: sample_texts.text("nl", key) if sample_texts.has("nl", key) else name for name, key in keys.items()
+    }
     values = spec.values({**examples, "when": _SAMPLE_WHEN}) or {}
     return {n: value for n, value in values.items() if value}
 

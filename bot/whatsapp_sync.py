@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 # WhatsApp's answers that will not change by asking again.
 FINAL_APPROVALS = frozenset({"approved", "rejected"})
+# The column's width; Twilio's statuses are single words.
+STATUS_CHARS = 20
 
 
 @dataclass
@@ -46,7 +48,7 @@ def sync(services: Services, now: datetime, request_approval: bool = False) -> S
             else:
                 report.unchanged += 1
             if request_approval and spec.kind == TEMPLATE and row.approval_status is None:
-                row.approval_status = api.request_approval(row.content_sid, _template_name(spec))
+                row.approval_status = api.request_approval(row.content_sid, _template_name(spec))[:STATUS_CHARS]
                 row.approval_checked_at = now
                 db.add(row)
                 report.approvals_requested += 1
@@ -62,7 +64,7 @@ def status(services: Services, now: datetime) -> list[WhatsAppContent]:
         rows = sorted(newest.values(), key=lambda r: (r.template, r.language))
         for row in rows:
             if row.approval_status is not None and row.approval_status not in FINAL_APPROVALS:
-                row.approval_status = api.approval(row.content_sid) or row.approval_status
+                row.approval_status = (api.approval(row.content_sid) or row.approval_status)[:STATUS_CHARS]
                 row.approval_checked_at = now
                 db.add(row)
         db.flush()

@@ -113,3 +113,13 @@ def signed_post(client: FlaskClient, services: Services) -> Callable[[str, dict[
         return response
 
     return post
+
+
+@pytest.fixture(scope="session")
+def twilio_prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One Prism for the whole run, serving Twilio's Messages and Content specs (each start takes seconds)."""
+    from tests.support.prism import CONTENT_SPEC, SPEC, merged_spec, prism_mock
+
+    spec = merged_spec(tmp_path_factory.mktemp("twilio-spec") / "twilio.json", SPEC, CONTENT_SPEC)
+    with prism_mock(spec) as base_url:
+        yield base_url

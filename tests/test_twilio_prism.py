@@ -18,7 +18,6 @@ from bot.services import EXTENSION
 from storage.db import session_scope
 from storage.models import Channel, Direction, Message
 from tests.conftest import make_app
-from tests.support.prism import prism_mock
 from tests.support.twilio import ACCOUNT_SID as SID
 from tests.support.twilio import AUTH_TOKEN, TWILIO_SETTINGS
 
@@ -26,10 +25,9 @@ pytestmark = pytest.mark.prism
 MESSAGE_SID = re.compile(r"^(SM|MM)[0-9a-fA-F]{32}$")
 
 
-@pytest.fixture(scope="module")
-def prism() -> Iterator[str]:
-    with prism_mock() as base_url:
-        yield base_url
+@pytest.fixture
+def prism(twilio_prism: str) -> str:
+    return twilio_prism
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Stoplight Prism serving Twilio's own OpenAPI spec: a mock that validates every request."""
 
+import json
 import os
 import socket
 import subprocess
@@ -29,6 +30,24 @@ def _missing(what: str) -> None:
 
 # Twilio's Content API (WhatsApp buttons, lists and templates), beside the Messages spec.
 CONTENT_SPEC = SPEC.parent / "twilio_content_v1.json"
+
+
+def merged_spec(into: Path, *specs: Path) -> Path:
+    """Twilio's specs as one file, so one Prism serves them all (each Prism takes seconds to start).
+
+    Their paths, schemas and tags do not overlap; each path keeps its own `servers`.
+    """
+    for spec in specs:
+        if not spec.exists():
+            _missing(f"Twilio's OpenAPI spec is not at {spec}")
+    merged = json.loads(specs[0].read_text(encoding="utf-8"))
+    for spec in specs[1:]:
+        more = json.loads(spec.read_text(encoding="utf-8"))
+        merged["paths"].update(more["paths"])
+        merged["components"]["schemas"].update(more["components"]["schemas"])
+        merged["tags"] = merged.get("tags", []) + more.get("tags", [])
+    into.write_text(json.dumps(merged), encoding="utf-8")
+    return into
 
 
 @contextmanager

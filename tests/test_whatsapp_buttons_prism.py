@@ -1,0 +1,164 @@
+"""WhatsApp buttons and lists end to end: `bot whatsapp sync` against Prism running Twilio's Content
+spec, the reminder sent through Prism running the Messages spec, and the tap answered."""
+
+import itertools
+import json
+from collections.abc import Iterator
+from datetime import UTC, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlmodel import select
+
+from bot.flow.matching import scoped_payload
+from bot.services import EXTENSION, Services
+from bot.sms import segments
+from bot.whatsapp_content import SESSION, TEMPLATE
+from storage.db import session_scope
+from storage.models import FlowRun, Message, Participant, WhatsAppContent
+from tests.conftest import PUBLIC_BASE_URL, make_app
+from tests.support.twilio import INBOUND_PATH, TWILIO_SETTINGS, inbound_form, sign
+from tests.test_appointments import EVENING_BEFORE, add_appointment, add_participant, dispatch_at
+
+pytestmark = pytest.mark.prism
+ROOT = Path(__file__).resolve().parent.parent
+_SIDS = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory, twilio_prism: str) -> Iterator[tuple[Flask, str]]:
+    """One app for the module, synced once (198 resources: the slow part); each test its own newcomer."""
+    app = make_app(
+        tmp_path_factory.mktemp("app"),
+        **TWILIO_SETTINGS,
+        TWILIO_API_BASE_URL=twilio_prism,
+        TWILIO_CONTENT_BASE_URL=twilio_prism,
+        WHATSAPP_TEMPLATES=str(ROOT / "whatsapp_templates.example.yaml"),
+    )
+    yield app, run_cli(app, "sync", "--request-approval")
+    app.extensions[EXTENSION].db.dispose()
+
+
+@pytest.fixture
+def app(synced: tuple[Flask, str]) -> Flask:
+    return synced[0]
+
+
+def run_cli(app: Flask, *args: str) -> str:
+    result = app.test_cli_runner().invoke(args=["bot", "whatsapp", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def last_request(services: Services):
+    return services.channel.client.http_client._test_only_last_request
+
+
+def tap(app: Flask, phone: str, body: str, **fields: str) -> None:
+    """The newcomer's answer, signed as Twilio signs it."""
+    services: Services = app.extensions[EXTENSION]
+    form = inbound_form(f"SMtap{next(_SIDS)}", body, sender=f"whatsapp:{phone}", **fields)
+    signature = sign(services.settings.webhook_token, PUBLIC_BASE_URL + INBOUND_PATH, form)
+    assert app.test_client().post(INBOUND_PATH, data=form, headers={"X-Twilio-Signature": signature}).status_code == 200
+    services.queue.join()
+
+
+def flow_of(services: Services, participant_id: int) -> tuple[str, str | None]:
+    with session_scope(services.db) as db:
+        run = db.exec(select(FlowRun).where(FlowRun.participant_id == participant_id)).one()
+        return run.flow_id, run.state["step_id"]
+
+
+def messages_to(services: Services, participant_id: int) -> list[Message]:
+    with session_scope(services.db) as db:
+        statement = select(Message).where(Message.participant_id == participant_id, Message.direction == "out")
+        return list(db.exec(statement.order_by(Message.id)).all())
+
+
+def reminded_in_window(services: Services, phone: str, language: str, channel: str = "whatsapp") -> int:
+    """A newcomer who wrote three hours ago gets the evening-before reminder."""
+    participant_id = add_participant(services, language=language, phone=phone, channel=channel)
+    add_appointment(services, participant_id)
+    with session_scope(services.db) as db:
+        participant = db.get(Participant, participant_id)
+        participant.last_inbound_at = EVENING_BEFORE.astimezone(UTC) - timedelta(hours=3)
+        db.add(participant)
+    dispatch_at(services, EVENING_BEFORE)
+    return participant_id
+
+
+def made(services: Services, question: str, language: str, kind: str = SESSION) -> WhatsAppContent:
+    with session_scope(services.db) as db:
+        statement = select(WhatsAppContent).where(
+            WhatsAppContent.question == question, WhatsAppContent.language == language, WhatsAppContent.kind == kind
+        )
+        row = db.exec(statement).one()
+        db.expunge(row)
+        return row
+
+
+def test_sync_makes_each_resource_once_and_asks_approval_for_the_templates(synced: tuple[Flask, str]) -> None:
+    app, first = synced
+    services: Services = app.extensions[EXTENSION]
+    with session_scope(services.db) as db:
+        rows = db.exec(select(WhatsAppContent)).all()
+        templates = [r for r in rows if r.kind == TEMPLATE]
+        assert len({r.content_sid for r in rows}) == len(rows) and all(r.content_sid.startswith("HX") for r in rows)
+        # The reminder is the one text a template carries: approval asked in each of the nine languages.
+        assert {(r.template, r.question) for r in templates} == {("reminder", "herinnering/reminder")}
+        assert len(templates) == 9 and all(r.approval_status for r in templates)
+        created = len(rows)
+    assert first.strip() == services.coordinator_texts.text(
+        "nl", "whatsapp.sync.done", {"created": str(created), "unchanged": "0", "approvals": "9"}
+    )
+    again = run_cli(app, "sync", "--request-approval")
+    assert f"0 gemaakt, {created} waren er al, 0 ter goedkeuring" in again
+    with session_scope(services.db) as db:
+        assert len(db.exec(select(WhatsAppContent)).all()) == created
+    status = run_cli(app, "status").splitlines()
+    [somali] = [line for line in status if line.startswith("reminder (so): ")]
+    assert len(status) == 9 and somali.endswith(made(services, "herinnering/reminder", "so", TEMPLATE).content_sid)
+
+
+def test_a_somali_reminder_goes_as_the_list_sync_made_and_a_tap_cancels(app: Flask) -> None:
+    """Done when: the request Twilio receives names the content SID made by sync; 'I can't come' tapped
+    goes into afmelden, and a list item tapped there answers the next question."""
+    services: Services = app.extensions[EXTENSION]
+    participant_id = reminded_in_window(services, "+31612340001", "so")
+    sent = last_request(services)
+    assert sent.data["ContentSid"] == made(services, "herinnering/reminder", "so").content_sid
+    assert "Body" not in sent.data and sent.data["To"] == "whatsapp:+31612340001"
+    variables = json.loads(sent.data["ContentVariables"])
+    assert variables["1"] == "Talaado 1 Diseembar 13:00" and variables["2"] == "Buurthuis De Linde"
+    assert services.channel.client.http_client._test_only_last_response.status_code == 201
+    [reminder] = messages_to(services, participant_id)
+    assert reminder.route == "buttons" and reminder.body.startswith("Xusuusin: waxaad ballan leedahay Talaado")
+
+    tap(app, "+31612340001", "Ma imaan karo", ButtonPayload=scoped_payload("herinnering/reminder", "cannot_come"))
+    assert flow_of(services, participant_id) == ("afmelden", "reason")
+    asked = messages_to(services, participant_id)[-1]
+    assert asked.body.startswith(services.catalogs.text("so", "afmelden.reason.ask"))
+    assert last_request(services).data["ContentSid"] == made(services, "afmelden/reason", "so").content_sid
+
+    tap(app, "+31612340001", "Dhakhtar ama dawladda", ListId=scoped_payload("afmelden/reason", "appointment"))
+    assert flow_of(services, participant_id)[0] == "afmelden" and flow_of(services, participant_id)[1] != "reason"
+
+
+def test_a_question_after_other_words_goes_as_text(app: Flask) -> None:
+    """'Not understood' before the question: the buttons' body would not say it, so the whole text goes."""
+    services: Services = app.extensions[EXTENSION]
+    participant_id = reminded_in_window(services, "+31612340002", "so")
+    tap(app, "+31612340002", "xyz")
+    sent = last_request(services)
+    assert "ContentSid" not in sent.data
+    assert sent.data["Body"].startswith(services.catalogs.text("so", "input.not_understood"))
+    assert messages_to(services, participant_id)[-1].route == "whatsapp"
+
+
+def test_the_same_reminder_by_sms_stays_two_segments(app: Flask) -> None:
+    services: Services = app.extensions[EXTENSION]
+    reminded_in_window(services, "+31612340003", "so", channel="sms")
+    sent = last_request(services)
+    assert "ContentSid" not in sent.data and sent.data["To"] == "+31612340003"
+    assert segments(sent.data["Body"])[1] <= 2
