@@ -19,7 +19,7 @@ from bot.i18n import SOURCE_LANGUAGE
 from bot.phone import Address
 from bot.services import Services
 from bot.sms import short_text_key, within_segments
-from bot.whatsapp_content import SESSION, session_spec_for
+from bot.whatsapp_content import APPROVED, SESSION, TEMPLATE, session_spec_for, template_spec_for
 from storage import queries
 from storage.models import EMAIL, Channel, Coordinator, Message, Participant
 
@@ -41,6 +41,8 @@ def route(services: Services, db: DbSession, message: Message, now: datetime) ->
         return Outgoing(Address(recipient.email or "", EMAIL), message.body, media_urls=media), EMAIL
     channel = Channel(message.channel)
     if channel == Channel.WHATSAPP and message.template and not _in_window(recipient, now):
+        if (approved := approved_buttons(services, db, message, language)) is not None:
+            return Outgoing(Address(recipient.phone, channel), message.body, *approved), f"template:{language}"
         # Their own language first: a template in it, else an SMS in it, and only then the Dutch or English template.
         picked = services.templates.pick(message.template, language, fall_back=False)
         if picked is None and services.settings.twilio_sms_from:
@@ -76,6 +78,18 @@ def as_buttons(
         return None
     made = queries.whatsapp_content(db, spec.question, spec.language, SESSION, spec.version)
     return (made.content_sid, values) if made else None
+
+
+def approved_buttons(
+    services: Services, db: DbSession, message: Message, language: str | None
+) -> tuple[str, dict[str, str]] | None:
+    """Outside the window: the question as the buttons WhatsApp approved as its template, in their language."""
+    if not message.question or not language:
+        return None
+    spec = template_spec_for(services.book, services.catalogs, services.templates, message.question, language)
+    values = spec.values(message.question_params or {}) if spec else None
+    made = queries.whatsapp_content(db, spec.question, language, TEMPLATE, spec.version) if values else None
+    return (made.content_sid, values) if made and made.approval_status == APPROVED else None
 
 
 def sms_body(services: Services, message: Message, language: str | None) -> str:

@@ -25,6 +25,8 @@ from bot.i18n import Catalogs, filled_params, to_native_digits
 from bot.templates import Template, Templates
 
 SESSION, TEMPLATE = "session", "template"
+# WhatsApp's approval status of a template that may be sent.
+APPROVED = "approved"
 QUICK_REPLY, LIST_PICKER, TEXT = "twilio/quick-reply", "twilio/list-picker", "twilio/text"
 SESSION_BUTTONS = 3
 TEMPLATE_BUTTONS = 10
@@ -116,14 +118,37 @@ def specs(book: FlowBook, catalogs: Catalogs, templates: Templates) -> tuple[lis
 
 def session_spec_for(book: FlowBook, catalogs: Catalogs, question: str, language: str) -> ContentSpec | None:
     """The session resource a message asking `question` would go as, if the question has one."""
-    flow_id, _, step_id = question.partition("/")
-    step = book.flows[flow_id].steps.get(step_id) if flow_id in book.flows else None
+    return _spec_for(book, catalogs, question, language, None)
+
+
+def template_spec_for(
+    book: FlowBook, catalogs: Catalogs, templates: Templates, question: str, language: str
+) -> ContentSpec | None:
+    """The resource that may go as a template outside the window, if the question's text is a template's."""
+    step = _step(book, question)
+    template = templates.for_text(step.text) if step is not None and has_buttons(step) else None
+    if template is None or len(step.picks()) > TEMPLATE_BUTTONS:
+        return None
+    return _spec_for(book, catalogs, question, language, template)
+
+
+def _spec_for(
+    book: FlowBook, catalogs: Catalogs, question: str, language: str, template: Template | None
+) -> ContentSpec | None:
+    step = _step(book, question)
     if not has_buttons(step) or language not in catalogs.languages:
         return None
     try:
-        return session_spec(catalogs, question, step, language)
+        if template is None:
+            return session_spec(catalogs, question, step, language)
+        return template_spec(catalogs, question, step, language, template)
     except LabelTooLong:
         return None
+
+
+def _step(book: FlowBook, question: str) -> object | None:
+    flow_id, _, step_id = question.partition("/")
+    return book.flows[flow_id].steps.get(step_id) if flow_id in book.flows else None
 
 
 def has_buttons(step: object) -> bool:

@@ -13,7 +13,7 @@ from sqlmodel import Session as DbSession
 
 from bot.content_api import ContentApi
 from bot.services import Services
-from bot.whatsapp_content import TEMPLATE, ContentSpec, LabelTooLong, samples, specs
+from bot.whatsapp_content import APPROVED, TEMPLATE, ContentSpec, LabelTooLong, samples, specs
 from storage import queries
 from storage.db import session_scope
 from storage.models import WhatsAppContent
@@ -21,7 +21,7 @@ from storage.models import WhatsAppContent
 log = logging.getLogger(__name__)
 
 # WhatsApp's answers that will not change by asking again.
-FINAL_APPROVALS = frozenset({"approved", "rejected"})
+FINAL_APPROVALS = frozenset({APPROVED, "rejected"})
 # The column's width; Twilio's statuses are single words.
 STATUS_CHARS = 20
 

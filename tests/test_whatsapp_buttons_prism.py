@@ -162,3 +162,25 @@ def test_the_same_reminder_by_sms_stays_two_segments(app: Flask) -> None:
     sent = last_request(services)
     assert "ContentSid" not in sent.data and sent.data["To"] == "+31612340003"
     assert segments(sent.data["Body"])[1] <= 2
+
+
+def test_outside_the_window_the_buttons_go_as_the_template_once_approved(app: Flask) -> None:
+    """Never wrote (no window): SMS in their language as today, until WhatsApp approved the Somali buttons."""
+    services: Services = app.extensions[EXTENSION]
+    before = add_participant(services, language="so", phone="+31612340005")
+    add_appointment(services, before)
+    dispatch_at(services, EVENING_BEFORE)
+    assert messages_to(services, before)[-1].route == "sms" and "ContentSid" not in last_request(services).data
+
+    template = made(services, "herinnering/reminder", "so", TEMPLATE)
+    with session_scope(services.db) as db:
+        row = db.get(WhatsAppContent, template.id)
+        row.approval_status = "approved"
+        db.add(row)
+    after = add_participant(services, language="so", phone="+31612340006")
+    add_appointment(services, after)
+    dispatch_at(services, EVENING_BEFORE)
+    sent = last_request(services)
+    assert sent.data["ContentSid"] == template.content_sid and sent.data["To"] == "whatsapp:+31612340006"
+    assert json.loads(sent.data["ContentVariables"])["4"].startswith("https://www.google.com/maps/")
+    assert messages_to(services, after)[-1].route == "template:so"

@@ -19,6 +19,7 @@ from tests.support.databases import fresh_database
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 TABLES = {
     "participant",
+    "whatsapp_content",
     "checkin",
     "message",
     "flow_session",
