@@ -12,6 +12,7 @@ from app import create_app
 from bot.services import EXTENSION, Services
 from storage.migrate import upgrade
 from tests.support.databases import fresh_database
+from tests.support.prism import CONTENT_SPEC, SPEC, merged_spec, prism_mock
 from tests.support.twilio import sign
 
 PUBLIC_BASE_URL = "https://welkom.example.org"
@@ -118,8 +119,6 @@ def signed_post(client: FlaskClient, services: Services) -> Callable[[str, dict[
 @pytest.fixture(scope="session")
 def twilio_prism(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One Prism for the whole run, serving Twilio's Messages and Content specs (each start takes seconds)."""
-    from tests.support.prism import CONTENT_SPEC, SPEC, merged_spec, prism_mock
-
     spec = merged_spec(tmp_path_factory.mktemp("twilio-spec") / "twilio.json", SPEC, CONTENT_SPEC)
     with prism_mock(spec) as base_url:
         yield base_url
