@@ -53,6 +53,7 @@ def test_values_are_trimmed_and_trailing_slashes_dropped() -> None:
         ({"REDIS_URL": "http://localhost:6379"}, "REDIS_URL"),
         ({"PUBLIC_BASE_URL": "bot.example.org"}, "PUBLIC_BASE_URL"),
         ({"TWILIO_API_BASE_URL": "ftp://x"}, "TWILIO_API_BASE_URL"),
+        ({"TWILIO_CONTENT_BASE_URL": "content.twilio.com"}, "TWILIO_CONTENT_BASE_URL"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(values: dict[str, str], variable: str) -> None:

@@ -4,12 +4,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from bot.flow import engine
 from bot.flow.loader import load_book
 from bot.flow.matching import scoped_payload
 from bot.flow.model import Input
 from bot.i18n import SUPPORTED_LANGUAGES, Catalogs, render
+from bot.services import EXTENSION
 from bot.templates import Templates
 from bot.whatsapp_content import (
     BUTTON_TITLE_CHARS,
@@ -24,6 +26,11 @@ from bot.whatsapp_content import (
     session_spec_for,
     specs,
 )
+from storage.db import session_scope
+from storage.models import WhatsAppContent
+from tests.conftest import make_app
+from tests.support.http import free_port
+from tests.support.twilio import TWILIO_SETTINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = Catalogs.load(ROOT / "translations")
@@ -141,3 +148,15 @@ def test_spec_is_plain_data() -> None:
     spec = ContentSpec("a/b", "nl", SESSION, QUICK_REPLY, "x {{1}}", ("place",), (("a/b:y", "Ja"),))
     assert spec.fill({"1": "De Brug"}) == "x De Brug"
     assert spec.friendly_name == f"welkom_a_b_nl_session_{spec.version[:8]}"
+
+
+def test_sync_that_cannot_reach_twilio_says_so_and_keeps_nothing_half_made(tmp_path: Path) -> None:
+    app = make_app(tmp_path, **TWILIO_SETTINGS, TWILIO_CONTENT_BASE_URL=f"http://127.0.0.1:{free_port()}")
+    services = app.extensions[EXTENSION]
+    result = app.test_cli_runner().invoke(args=["bot", "whatsapp", "sync"])
+    assert result.exit_code == 1
+    assert "Twilio's Content API gaf een fout: POST /v1/Content: ConnectionError" in result.output
+    with session_scope(services.db) as db:
+        assert db.exec(select(WhatsAppContent)).all() == []
+    assert services.settings.twilio_content_base_url.startswith("http://127.0.0.1:")
+    services.db.dispose()
