@@ -34,6 +34,9 @@ TABLES = {
     "user_account",
     "login_attempt",
     "audit_entry",
+    "referrer",
+    "referrer_target",
+    "referral",
     "alembic_version",
 }
 
