@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 # The flow fact that makes flows/welkom.yaml ask whether the referrer may know.
 FACT = "referrer"
 MAY_KNOW_SIGNAL = "referrer_may_know"
+TEXT, TEMPLATE = "referral.arrived", "referral_arrived"
 
 
 def take_code(db: DbSession, participant: Participant, message: Message, now: datetime) -> Referral | None:
@@ -84,8 +85,10 @@ def tell(services: Services, db: DbSession, participant: Participant, now: datet
     db.add(referral)
     if coordinator is None:
         return []
-    body = services.coordinator_texts.text("nl", "referral.arrived", {"name": referrer.name, "code": referrer.code})
-    message = queries.add_outbound(db, coordinator, body, now)
+    params = {"name": referrer.name, "code": referrer.code}
+    message = queries.add_outbound(db, coordinator, services.coordinator_texts.text("nl", TEXT, params), now)
+    # Outside WhatsApp's 24-hour window: the approved template if there is one, else SMS.
+    message.template, message.template_params = TEMPLATE, params
     referral.told_message_id = message.id
     return [message.id]
 

@@ -113,6 +113,8 @@ def test_codes_are_linked_and_taken_out_before_the_language_is_recognised(zoeter
         services.coordinator_texts.text("nl", "referral.arrived", {"name": "Fatima", "code": codes["fatima"]})
     ]
     assert len(phones.received(YONAS_PHONE)) == 1
+    # Fatima never wrote to the bot: outside WhatsApp's window, without an approved template, by SMS.
+    assert phones.received(FATIMA_PHONE)[0].route == "sms"
     asked = services.catalogs.text("ar", "referral.tell.ask", {"name": "Fatima"})
     isolated = str.maketrans("", "", "\u2068\u2069")  # names are isolated inside right-to-left text
     assert any(asked in m.body.translate(isolated) for m in phones.received(ARABIC))
