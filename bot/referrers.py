@@ -12,9 +12,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 import segno
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session as DbSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.config import Settings
 from bot.referral_codes import new_code
@@ -61,9 +62,9 @@ def add_referrer(db: DbSession, new: NewReferrer, now: datetime) -> Referrer:
         partner_id=new.partner_id,
         neighbourhood=new.neighbourhood.strip(),
         code=_unused_code(db),
-        coordinator_id=_coordinator_for(db, new, now),
         created_at=now,
     )
+    referrer.coordinator_id, referrer.coordinator_made = _coordinator_for(db, new, now)
     db.add(referrer)
     db.flush()
     if partner is not None:
@@ -79,16 +80,23 @@ def _unused_code(db: DbSession) -> str:
             return code
 
 
-def _coordinator_for(db: DbSession, new: NewReferrer, now: datetime) -> int | None:
+def _coordinator_for(db: DbSession, new: NewReferrer, now: datetime) -> tuple[int | None, bool]:
+    """The coordinator row their notices go to, and whether it was made for that alone."""
     if new.phone is None:
-        return None
+        return None, False
     existing = queries.coordinator_by_phone(db, new.phone)
     if existing is not None:
-        return existing.id
+        return existing.id, False
     added = Coordinator(name=new.name.strip(), phone=new.phone, channel=Channel.WHATSAPP, created_at=now)
     db.add(added)
     db.flush()
-    return added.id
+    return added.id, True
+
+
+def real_coordinators() -> ColumnElement[bool]:
+    """A condition on Coordinator: not a row made only to reach an ambassador (for lists to pick from)."""
+    made = select(Referrer.coordinator_id).where(col(Referrer.coordinator_made))
+    return col(Coordinator.id).not_in(made)
 
 
 def set_target(db: DbSession, referrer: Referrer, period_start: date, target: int) -> None:

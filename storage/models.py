@@ -398,6 +398,8 @@ class Referrer(SQLModel, table=True):
     # Where "someone you invited has arrived" goes: the coordinator row with their number
     # (an ambassador may be a coordinator too; otherwise one is made for their notices).
     coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id")
+    # That row was made only for these notices: it is left out where the centre picks a coordinator.
+    coordinator_made: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
 

@@ -232,6 +232,8 @@ def test_the_dashboard_shows_the_review_and_an_ambassador_only_their_own(zoeterm
     detail = centre.get("/dashboard/ambassadors/1").get_data(as_text=True)
     assert codes["fatima"] in detail and "wa.me" in detail
     assert centre.get("/dashboard/ambassadors/1/qr.png").data.startswith(b"\x89PNG")
+    # The rows made to reach Fatima and Yonas are no coordinators to choose from.
+    assert ">Fatima</option>" not in centre.get("/dashboard/participants").get_data(as_text=True)
 
     yonas = login(app, "yonas@example.org", "ambassador", referrer_id=2)
     own = yonas.get("/dashboard/ambassadors?period=2026-11-16").get_data(as_text=True)

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("code", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
         sa.Column("target_per_period", sa.Integer(), nullable=False),
         sa.Column("coordinator_id", sa.Integer(), nullable=True),
+        sa.Column("coordinator_made", sa.Boolean(), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["coordinator_id"], ["coordinator.id"]),
         sa.ForeignKeyConstraint(["partner_id"], ["referrer.id"]),
