@@ -14,7 +14,6 @@ from dataclasses import dataclass
 PREFIX = "WK"
 ALPHABET = "ACDEFGHJKMNPQRTUVWXY2345679"
 LENGTH = 4
-_DIGITS = set("23456789")
 # Arabic-Indic and Extended (Persian) digits, as phones with those keyboards type them.
 _WESTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Direction marks a phone puts around Latin text inside Arabic script.
@@ -25,7 +24,9 @@ _CODE = re.compile(rf"(?<![0-9A-Za-z]){PREFIX}[\s\-\u2010-\u2015_.]?([0-9A-Za-z]
 @dataclass(frozen=True)
 class Found:
     code: str  # as stored: upper case, with the hyphen
-    rest: str  # the text without it, for language recognition and the dialogue
+    # The text without it, for language recognition and the dialogue (direction marks
+    # dropped and digits written 0-9, as the dialogue reads them anyway).
+    rest: str
 
 
 def new_code() -> str:
@@ -49,4 +50,4 @@ def find_codes(text: str) -> list[Found]:
 
 
 def _is_code_tail(tail: str) -> bool:
-    return any(c in _DIGITS or c.isdigit() for c in tail) and any(c.isalpha() for c in tail)
+    return any(c.isdigit() for c in tail) and any(c.isalpha() for c in tail)

@@ -270,3 +270,13 @@ def test_plan_signed_by_hand_in_the_dashboard_and_the_qr_file(zoetermeer, tmp_pa
         run(app, "ambassador", "qr", "1", "--out", str(tmp_path / f"fatima.{suffix}"))
     assert (tmp_path / "fatima.png").read_bytes().startswith(b"\x89PNG")
     assert (tmp_path / "fatima.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_an_ambassador_account_needs_the_ambassador_it_belongs_to(zoetermeer) -> None:
+    app, _ = zoetermeer
+    runner = app.test_cli_runner()
+    command = ["bot", "user", "add", "fatima@example.org", "--name", "Fatima", "--role", "ambassador"]
+    refused = runner.invoke(args=command, input=PASSWORD + "\n")
+    assert refused.exit_code != 0 and "--referrer-id" in refused.output
+    assert runner.invoke(args=[*command, "--referrer-id", "9"], input=PASSWORD + "\n").exit_code != 0
+    assert runner.invoke(args=[*command, "--referrer-id", "1"], input=PASSWORD + "\n").exit_code == 0
