@@ -88,7 +88,7 @@ def _add(new: referrers.NewReferrer) -> None:
     services = _services()
     with session_scope(services.db) as db:
         try:
-            added = referrers.add_referrer(db, new, datetime.now(PEOPLE_ZONE))
+            added = referrers.add_referrer(db, new, services.clock())
         except referrers.ReferrerError as error:
             raise click.UsageError(str(error)) from error
         click.echo(_say(services, "cli.referrer_added", name=added.name, id=added.id, code=added.code))
@@ -163,7 +163,7 @@ def ambassador_deactivate(referrer_id: int) -> None:
 def plan_signed(phone: str, day: datetime | None, undo: bool) -> None:
     """Record by hand that a newcomer who came through an ambassador or source signed their plan."""
     services = _services()
-    when = None if undo else (day.replace(hour=12, tzinfo=PEOPLE_ZONE) if day else datetime.now(PEOPLE_ZONE))
+    when = None if undo else (day.replace(hour=12, tzinfo=PEOPLE_ZONE) if day else services.clock())
     with session_scope(services.db) as db:
         participant = _participant(services, db, phone)
         if referrals.sign_plan(db, participant, when) is None:
