@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from waitress import serve as waitress_serve
 
 from bot import appointments, demo, dispatcher, escalation_views, escalations, jobs, notice_lines
+from bot.ambassador_cli import ambassador_command, source_command
 from bot.channels import ConsoleChannel
 from bot.chat import ChatClient, run_chat
 from bot.checkin_cli import checkins_command
@@ -52,6 +53,8 @@ bot.add_command(erase_command)
 bot.add_command(checkins_command)
 bot.add_command(end_command)
 bot.add_command(whatsapp_command)
+bot.add_command(ambassador_command)
+bot.add_command(source_command)
 
 
 @bot.command()

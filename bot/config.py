@@ -8,7 +8,7 @@ import logging
 import re
 import secrets
 from collections.abc import Mapping
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -90,6 +90,17 @@ class Settings(BaseSettings):
     # Message texts older than this are blanked; participants inactive this long are erased.
     retention_messages_days: int = Field(default=90, ge=1)
     retention_participant_months: int = Field(default=12, ge=1)
+    # The ambassadors' review (bot/ambassador_review.py): periods of this many days, repeating from
+    # this first day; the group target is for the campaign (unset: the half year holding the period).
+    ambassador_period_start: date = date(2024, 1, 1)
+    ambassador_period_days: int = Field(default=14, ge=1, le=366)
+    ambassador_campaign_start: date | None = None
+    ambassador_campaign_months: int = Field(default=6, ge=1, le=60)
+    ambassador_group_target: int = Field(default=75, ge=0)
+    # What targets count (the seed's measure: plans signed, set by hand by the centre).
+    ambassador_target_stage: Literal[
+        "first_contact", "consent", "kennismaking", "first_kept", "active_3_months", "plan_signed"
+    ] = "plan_signed"
     demo: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session as DbSession
 
-from bot import absences, appointments, checkins, escalations, media, opt_out, relay
+from bot import absences, appointments, checkins, escalations, media, opt_out, referrals, relay
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped, TextRef
 from bot.flow.model import Input, Run
@@ -83,6 +83,8 @@ def _handle_one(services: Services, message_id: int, now: datetime) -> Outcome:
             return Outcome()  # another worker handled it meanwhile
         participant = db.get(Participant, message.participant_id)
         outcome = Outcome()
+        # An ambassador's code in the first message: linked, and out of the text before anything reads it.
+        referrals.take_code(db, participant, message, now)
         handled = (
             _stopped(services, db, participant, message, now, outcome)
             or _asks_to_be_erased(services, db, participant, message, now, outcome)
@@ -240,6 +242,7 @@ def facts_of(db: DbSession, participant: Participant, now: datetime) -> dict[str
         "consent": participant.consent_given_at is not None,
         "intake": has_intake,
         "appointments": [appointments.as_fact(a) for a in appointments.upcoming(db, participant.id, now)],
+        **referrals.facts(db, participant),
     }
 
 
@@ -254,7 +257,7 @@ def apply_events(
     services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime
 ) -> Outcome:
     """Apply events in order; every text of one turn goes out as one message."""
-    outcome, bodies, pictures, after = Outcome(), [], [], []
+    outcome, bodies, pictures, after, notices = Outcome(), [], [], [], []
     asked: SendMessage | None = None
     for event in events:
         if isinstance(event, SendMessage):
@@ -265,6 +268,8 @@ def apply_events(
             participant.language = event.language
         elif isinstance(event, Signal) and event.name == "erase_requested":
             outcome.erase_ids.append(participant.id)
+        elif isinstance(event, Signal) and event.name == referrals.MAY_KNOW_SIGNAL:
+            notices += referrals.tell(services, db, participant, now)
         elif isinstance(event, Signal):
             _record_signal(db, participant, event, now)
         elif isinstance(event, Stopped):
@@ -286,6 +291,7 @@ def apply_events(
         if asked is not None:
             _asks(message, asked)
         outcome.outbound_ids.append(message.id)
+    outcome.outbound_ids += notices  # after the newcomer's own reply, which callers may take as the first
     return outcome
 
 

@@ -3,7 +3,8 @@
 Erasing keeps what statistics need (that an appointment was kept or cancelled, that an
 escalation was opened and resolved, in which language) and removes the person: number,
 name, the kennismaking, every message's words and media, translations of them (the
-cache too), relayed texts, and the notices to coordinators that named them.
+cache too), relayed texts, the notices to coordinators that named them, and the link to the
+ambassador or community source who brought them (bot/referrals.py).
 """
 
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from sqlalchemy import String, and_, cast, func, or_
 from sqlmodel import Session as DbSession
 from sqlmodel import col, delete, select
 
-from bot import outbound
+from bot import outbound, referrals
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import Services
 from bot.translator import LANGUAGE_CODES
@@ -68,6 +69,7 @@ def export(db: DbSession, participant: Participant) -> dict[str, Any]:
             {**_dump(e, exclude={"participant_id"}), "history": [_dump(h) for h in _history(db, e.id)]}
             for e in escalations
         ],
+        "referral": referrals.export(db, participant),
     }
 
 
@@ -133,6 +135,7 @@ def erase(services: Services, db: DbSession, participant: Participant, now: date
     for appointment in _rows(db, Appointment, participant.id):
         appointment.notes = ""
         db.add(appointment)
+    referrals.erase(db, participant)  # who brought them is about them too
     db.exec(delete(Intake).where(col(Intake.participant_id) == participant.id))
     db.exec(delete(FlowRun).where(col(FlowRun.participant_id) == participant.id))
     _anonymise(participant, now)

@@ -18,7 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot.services import EXTENSION
 from storage.db import session_scope
-from storage.models import Coordinator, LoginAttempt, Role, User
+from storage.models import Coordinator, LoginAttempt, Referrer, Role, User
 from storage.types import utcnow
 
 MIN_PASSWORD_LENGTH = 10
@@ -45,6 +45,7 @@ class NewUser:
     role: str
     password: str
     coordinator_id: int | None = None
+    referrer_id: int | None = None
 
 
 def add_user(db: DbSession, new: NewUser, now: datetime) -> User:
@@ -55,6 +56,10 @@ def add_user(db: DbSession, new: NewUser, now: datetime) -> User:
         raise AccountError(f"--role: must be one of {', '.join(Role)}")
     if new.role == Role.BEGELEIDER and new.coordinator_id is None:
         raise AccountError("--coordinator-id: a begeleider sees the participants of one coordinator; give its id")
+    if new.role == Role.AMBASSADOR and new.referrer_id is None:
+        raise AccountError("--referrer-id: an ambassador sees the figures of one ambassador; give its id")
+    if new.referrer_id is not None and db.get(Referrer, new.referrer_id) is None:
+        raise AccountError(f"--referrer-id: no ambassador {new.referrer_id}")
     if new.coordinator_id is not None and db.get(Coordinator, new.coordinator_id) is None:
         raise AccountError(f"--coordinator-id: no coordinator {new.coordinator_id}")
     if len(new.password) < MIN_PASSWORD_LENGTH:
@@ -66,6 +71,7 @@ def add_user(db: DbSession, new: NewUser, now: datetime) -> User:
         name=new.name.strip(),
         role=new.role,
         coordinator_id=new.coordinator_id,
+        referrer_id=new.referrer_id,
         password_hash=generate_password_hash(new.password, method="scrypt"),
         created_at=now,
     )
@@ -111,14 +117,15 @@ def user_command() -> None:
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--coordinator-id", type=int, help="For a begeleider: the coordinator whose participants they see.")
+@click.option("--referrer-id", type=int, help="For an ambassador: the ambassador whose own figures they see.")
 @with_appcontext
-def user_add(email: str, name: str, role: str, coordinator_id: int | None) -> None:
+def user_add(email: str, name: str, role: str, coordinator_id: int | None, referrer_id: int | None) -> None:
     """Add an account; the password is read from standard input (or asked for)."""
     services = current_app.extensions[EXTENSION]
     password = _read_password()
     with session_scope(services.db) as db:
         try:
-            user = add_user(db, NewUser(email, name, role, password, coordinator_id), utcnow())
+            user = add_user(db, NewUser(email, name, role, password, coordinator_id, referrer_id), utcnow())
         except AccountError as error:
             raise click.ClickException(str(error)) from error
         click.echo(services.coordinator_texts.text("nl", "cli.user_added", {"email": user.email, "id": str(user.id)}))

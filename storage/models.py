@@ -1,7 +1,7 @@
 """The tables: coordinators, participants, messages, flow sessions, intakes, translations, escalations
 and their history, appointments, reminders, absences, and when periodic chores last ran."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
@@ -299,6 +299,7 @@ class Absence(SQLModel, table=True):
 class Role(StrEnum):
     CENTRE = "centre"  # sees every participant and escalation
     BEGELEIDER = "begeleider"  # sees only their coordinator's participants and escalations
+    AMBASSADOR = "ambassador"  # sees only their own recruitment figures, no newcomer's data
 
 
 class User(SQLModel, table=True):
@@ -312,6 +313,8 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     # A begeleider is the coordinator whose participants they see.
     coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id")
+    # An ambassador (or a community source) whose own figures this account sees.
+    referrer_id: int | None = Field(default=None, foreign_key="referrer.id")
     password_hash: str = Field(max_length=300)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
@@ -397,3 +400,61 @@ class WhatsAppContent(SQLModel, table=True):
     approval_status: str | None = Field(default=None, max_length=20)
     approval_checked_at: datetime | None = Field(default=None, sa_column=_utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class ReferrerKind(StrEnum):
+    AMBASSADOR = "ambassador"
+    SOURCE = "source"  # a community association that passes on contacts
+
+
+class Referrer(SQLModel, table=True):
+    """An ambassador or a community source that brings newcomers, known to them by its code."""
+
+    __tablename__ = "referrer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=12)
+    name: str = Field(max_length=100)
+    phone: str | None = Field(default=None, max_length=20, description="E.164")
+    languages: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    # Ambassadors work in pairs; each side points at the other.
+    partner_id: int | None = Field(default=None, foreign_key="referrer.id")
+    neighbourhood: str = Field(default="", max_length=100)
+    active: bool = Field(default=True)
+    code: str = Field(max_length=12, unique=True, description="e.g. WK-7KQ3, stored upper case")
+    # Counted against this in every review period without a target of its own (ReferrerTarget).
+    target_per_period: int = Field(default=0, ge=0)
+    # Where "someone you invited has arrived" goes: the coordinator row with their number
+    # (an ambassador may be a coordinator too; otherwise one is made for their notices).
+    coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id")
+    # That row was made only for these notices: it is left out where the centre picks a coordinator.
+    coordinator_made: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class ReferrerTarget(SQLModel, table=True):
+    """A personal target for one review period, where it differs from the usual one."""
+
+    __tablename__ = "referrer_target"
+    __table_args__ = (UniqueConstraint("referrer_id", "period_start", name="uq_referrer_target_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    referrer_id: int = Field(foreign_key="referrer.id", index=True)
+    period_start: date
+    target: int = Field(ge=0)
+
+
+class Referral(SQLModel, table=True):
+    """A newcomer who arrived with a referrer's code: personal data, erased with the newcomer."""
+
+    __tablename__ = "referral"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", unique=True)
+    referrer_id: int = Field(foreign_key="referrer.id", index=True)
+    arrived_at: datetime = Field(sa_column=_utc_column(False))
+    # The newcomer said yes to telling the referrer that they arrived, and the notice stored then.
+    may_tell_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    told_message_id: int | None = Field(default=None, foreign_key="message.id")
+    # Set by hand by the centre: the integration plan was signed (the seed's measure).
+    plan_signed_at: datetime | None = Field(default=None, sa_column=_utc_column())

@@ -1,6 +1,7 @@
 """Erasure leaves nothing of the person in any table or in the media storage; export shows it all."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sqlmodel import select
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import EXTENSION
 from storage.db import session_scope
-from storage.models import Absence, Appointment, Escalation, Message, Participant
+from storage.models import Absence, Appointment, Escalation, Message, Participant, Referral
 from tests.support.fake_translators import FakeGoogle, fake_translation
 from tests.support.http import serving
 from tests.support.phones import Phones
@@ -171,3 +172,25 @@ def test_a_newcomer_erases_themselves_with_the_word_of_their_language(tmp_path: 
         assert goodbye.status == "sent" and goodbye.body == ""  # it went out, then was erased with the rest
         assert db.get(Participant, 1).phone == "erased:1"
     assert SOMALI not in every_stored_text(app)
+
+
+def test_who_brought_a_newcomer_is_in_their_export_and_erased_with_them(tmp_path: Path) -> None:
+    app = centre(tmp_path, TWILIO_WHATSAPP_FROM="+3197010000001")
+    phones, runner = Phones(app), app.test_cli_runner()
+    added = runner.invoke(args=["bot", "ambassador", "add", "--name", "Fatima", "--phone", "+31611111111"])
+    code = re.search(r"Code: (WK-\w{4})", added.output).group(1)
+    newcomer = "+31630000001"
+    for body in (f"مرحبا {code}", "1", "1", "1"):  # Arabic: yes; consent: yes; Fatima may know: yes
+        phones.send(newcomer, body)
+    exported = json.loads(runner.invoke(args=["bot", "export", newcomer]).output)
+    assert exported["referral"]["referrer"] == "Fatima" and exported["referral"]["code"] == code
+    assert exported["referral"]["may_tell_at"] is not None
+    link = f"(1, 3, 1, '{exported['referral']['arrived_at'][:10]}"  # the referral row: id, participant, referrer
+    assert link in every_stored_text(app)
+
+    assert runner.invoke(args=["bot", "erase", newcomer, "--yes"]).exit_code == 0
+    after = every_stored_text(app)
+    assert link not in after and newcomer not in after
+    with session_scope(app.extensions[EXTENSION].db) as db:
+        assert db.exec(select(Referral)).all() == []
+    assert "Fatima" in after  # the ambassador herself stays

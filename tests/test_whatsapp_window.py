@@ -171,3 +171,4 @@ def test_the_shipped_example_fits_the_texts() -> None:
     templates = Templates.load(example, CATALOGS, coordinator_texts)
     assert templates.pick("reminder", "so")[1] == "nl"
     assert templates.pick("escalation", "nl")[0].variables == ("ref",)  # the coordinators' text
+    assert templates.pick("referral_arrived", "nl")[0].variables == ("name", "code")  # to an ambassador

@@ -28,6 +28,18 @@ def _logged_in():
     if getattr(g, "user", None) is None:
         session.pop(USER_KEY, None)
         return redirect(url_for("login.login", next=request.full_path.rstrip("?")))
+    return _ambassador_view() if g.user.role == Role.AMBASSADOR else None
+
+
+# An ambassador's account sees their own figures and nothing else (no newcomer's data).
+AMBASSADOR_ENDPOINTS = {"dashboard.ambassadors", "dashboard.ambassadors_csv", "dashboard.referrer_qr"}
+
+
+def _ambassador_view():
+    if request.endpoint == "dashboard.home":
+        return redirect(url_for("dashboard.ambassadors"))
+    if request.endpoint not in AMBASSADOR_ENDPOINTS:
+        abort(404)
     return None
 
 

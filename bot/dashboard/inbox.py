@@ -16,6 +16,7 @@ from bot.dashboard.access import bp, current_user, escalation_or_404, sees_every
 from bot.dashboard.participants import conversation
 from bot.dashboard.texts import t
 from bot.intake import language_name
+from bot.referrers import real_coordinators
 from bot.services import Services, current_services
 from storage.db import session_scope
 from storage.models import Coordinator, Escalation, EscalationStatus, Participant, User
@@ -70,7 +71,7 @@ def _escalation_page(escalation_id: int, draft: str = "", preview: str | None = 
             "waiting": waiting_time(services.clock() - escalation.created_at),
             "conversation": conversation(services, db, participant)[-EXCERPT:],
             "history": [(event, _actor_name(db, event.actor)) for event in escalations.history(db, escalation.id)],
-            "coordinators": list(db.exec(select(Coordinator).order_by(Coordinator.name))),
+            "coordinators": list(db.exec(select(Coordinator).where(real_coordinators()).order_by(Coordinator.name))),
             "draft": draft,
             "preview": preview,
         }

@@ -15,6 +15,7 @@ from bot.flow.outputs import INTAKE
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.intake import dutch_fields, language_name, own_words_lines
 from bot.own_words import TRANSLATED, kept, translated
+from bot.referrers import real_coordinators
 from bot.services import Services, current_services
 from storage import queries
 from storage.db import session_scope
@@ -80,7 +81,8 @@ def _filtered(statement, search: str, filters: dict[str, str], any_coordinator: 
 
 
 def coordinator_names(db: DbSession) -> dict[int, str]:
-    return {c.id: c.name for c in db.exec(select(Coordinator).order_by(Coordinator.name))}
+    statement = select(Coordinator).where(real_coordinators()).order_by(Coordinator.name)
+    return {c.id: c.name for c in db.exec(statement)}
 
 
 @bp.get("/participants/<int:participant_id>")

@@ -35,6 +35,9 @@ TABLES = {
     "user_account",
     "login_attempt",
     "audit_entry",
+    "referrer",
+    "referrer_target",
+    "referral",
     "alembic_version",
 }
 
