@@ -15,6 +15,7 @@ from bot.channels import ConsoleChannel
 from bot.chat import ChatClient, run_chat
 from bot.checkin_cli import checkins_command
 from bot.csv_import import import_command
+from bot.document_cli import document_command
 from bot.ending_cli import end_command
 from bot.flow.outputs import INTAKE
 from bot.intake import dutch_summary
@@ -50,6 +51,7 @@ bot.add_command(export_command)
 bot.add_command(erase_command)
 bot.add_command(checkins_command)
 bot.add_command(end_command)
+bot.add_command(document_command)
 
 
 @bot.command()

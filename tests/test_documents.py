@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
+from sqlmodel import select
 
-from bot import documents
+from bot import dispatcher, documents
 from bot.i18n import Catalogs, format_day, is_rtl
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
@@ -76,16 +77,39 @@ def _participant(db, coordinator_id: int, language: str) -> int:
     db.flush()
     original, dutch = CUSTOMS[language]
     customs = {"original": original, "language": language, "dutch": dutch, "status": "translated"}
-    db.add(Intake(participant_id=participant.id, language=language, confirmed_at=NOW, answers={
-        "customs": customs, "lunch": "halal"}))
+    db.add(
+        Intake(
+            participant_id=participant.id,
+            language=language,
+            confirmed_at=NOW,
+            answers={"customs": customs, "lunch": "halal"},
+        )
+    )
     for week in range(3):
         start = FIRST_DAY + timedelta(weeks=week)
-        db.add(Appointment(participant_id=participant.id, coordinator_id=coordinator_id, kind="work", starts_at=start,
-                           ends_at=start + timedelta(hours=3), place_name="Kringloop Oost",
-                           address="Dapperstraat 1, Amsterdam"))
-    db.add(Placement(participant_id=participant.id, role="winkelhulp", tasks=["Kleding sorteren", "Klanten helpen"],
-                     bring=["id_card", "sturdy_shoes"], break_minutes=15, lunch="own",
-                     consulent_name="Mehmet Yilmaz", consulent_phone="+31201234567"))
+        db.add(
+            Appointment(
+                participant_id=participant.id,
+                coordinator_id=coordinator_id,
+                kind="work",
+                starts_at=start,
+                ends_at=start + timedelta(hours=3),
+                place_name="Kringloop Oost",
+                address="Dapperstraat 1, Amsterdam",
+            )
+        )
+    db.add(
+        Placement(
+            participant_id=participant.id,
+            role="winkelhulp",
+            tasks=["Kleding sorteren", "Klanten helpen"],
+            bring=["id_card", "sturdy_shoes"],
+            break_minutes=15,
+            lunch="own",
+            consulent_name="Mehmet Yilmaz",
+            consulent_phone="+31201234567",
+        )
+    )
     return participant.id
 
 
@@ -208,3 +232,34 @@ def test_sending_by_sms_gives_the_link_in_the_text(services: Services, people: d
     link = body.splitlines()[-1]
     assert link.startswith(f"{services.settings.public_base_url}/media/")
     assert media[0]["url"] == "" and (Path(services.settings.media_dir) / media[0]["stored"]).is_file()
+
+
+def test_the_first_confirmation_brings_the_werkafspraken_after_the_kennismaking(
+    services: Services, people: dict[str, int]
+) -> None:
+    with session_scope(services.db) as db:
+        others = db.exec(select(Appointment).where(Appointment.participant_id != people["ar"])).all()
+        for appointment in others:  # already confirmed: only Amal's first appointment is due
+            appointment.confirmation_sent_at = NOW
+            db.add(appointment)
+        without_kennismaking = Participant(
+            phone="+31612345609", channel="whatsapp", language="nl", consent_given_at=NOW
+        )
+        db.add(without_kennismaking)
+        db.flush()
+        start = FIRST_DAY + timedelta(days=1)
+        db.add(
+            Appointment(
+                participant_id=without_kennismaking.id, kind="work", starts_at=start, ends_at=start + timedelta(hours=3)
+            )
+        )
+        last_id = max(m.id for m in db.exec(select(Message))) if db.exec(select(Message)).first() else 0
+    assert dispatcher.tick(services, NOW)["confirmations"] == 2
+    services.queue.join()
+    with session_scope(services.db) as db:
+        made = db.exec(select(Message).where(Message.id > last_id).order_by(Message.id)).all()
+        sent = [(m.participant_id, [i["content_type"] for i in m.media], m.status) for m in made]
+    pdf = ["application/pdf"]
+    assert sent.count((people["ar"], pdf, "sent")) == 1  # the confirmation first, then the paper
+    assert [p for p, media, _ in sent if media == pdf] == [people["ar"]]
+    assert sent.index((people["ar"], pdf, "sent")) > [p for p, *_ in sent].index(people["ar"])

@@ -37,7 +37,11 @@ def send(db: DbSession, participant: Participant, kind: str, services: Services,
     catalogs = services.catalogs
     days = str(media.LINK_LIFETIME_SECONDS // 86400)
     body = "\n".join(
-        (catalogs.text(language, f"paper.sent.{kind}"), catalogs.text(language, "paper.sent.link", {"days": days}), link)
+        (
+            catalogs.text(language, f"paper.sent.{kind}"),
+            catalogs.text(language, "paper.sent.link", {"days": days}),
+            link,
+        )
     )
     attached = [{"url": link, "content_type": PDF, "stored": name}] if participant.channel == Channel.WHATSAPP else []
     message = add_outbound(db, participant, body, now, media=attached)
