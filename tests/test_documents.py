@@ -263,3 +263,26 @@ def test_the_first_confirmation_brings_the_werkafspraken_after_the_kennismaking(
     assert sent.count((people["ar"], pdf, "sent")) == 1  # the confirmation first, then the paper
     assert [p for p, media, _ in sent if media == pdf] == [people["ar"]]
     assert sent.index((people["ar"], pdf, "sent")) > [p for p, *_ in sent].index(people["ar"])
+
+
+def test_the_cli_sets_the_details_and_writes_the_paper(app: Flask, services: Services, tmp_path: Path) -> None:
+    runner = app.test_cli_runner()
+    given = [
+        "--consulent-name",
+        "Fatima Bakkali",
+        "--consulent-email",
+        "f.bakkali@gemeente.example",
+        "--bring",
+        "phone",
+    ]
+    result = runner.invoke(args=["bot", "document", "details", PHONES["ti"], *given])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "werkafspraken.pdf"
+    result = runner.invoke(args=["bot", "document", "werkafspraken", PHONES["ti"], "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    dutch, own = _columns(out.read_bytes())
+    assert "Fatima Bakkali, +31201234567, f.bakkali@gemeente.example" in own  # the phone number stays as it was
+    assert services.catalogs.text("ti", "paper.bring.phone") in own
+    assert services.catalogs.text("nl", "paper.bring.id_card") not in dutch  # --bring replaced the list
+    assert "Mehmet Yilmaz" not in dutch
+    assert runner.invoke(args=["bot", "document", "certificaat", PHONES["ti"]]).exit_code == 2  # no --out, no --send
