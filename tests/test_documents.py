@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from bot import dispatcher, documents
+from bot import dispatcher, documents, privacy
 from bot.i18n import Catalogs, format_day, is_rtl
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
@@ -286,3 +286,20 @@ def test_the_cli_sets_the_details_and_writes_the_paper(app: Flask, services: Ser
     assert services.catalogs.text("nl", "paper.bring.id_card") not in dutch  # --bring replaced the list
     assert "Mehmet Yilmaz" not in dutch
     assert runner.invoke(args=["bot", "document", "certificaat", PHONES["ti"]]).exit_code == 2  # no --out, no --send
+
+
+def test_erasure_removes_the_papers_details_and_their_pdfs(services: Services) -> None:
+    with session_scope(services.db) as db:
+        participant = Participant(phone="+31612345610", channel="whatsapp", language="so", consent_given_at=NOW)
+        db.add(participant)
+        db.flush()
+        db.add(Placement(participant_id=participant.id, role="kok", consulent_name="Mehmet Yilmaz"))
+        message_id = documents.send(db, participant, "certificaat", services, NOW)
+        participant_id = participant.id
+    with session_scope(services.db) as db:
+        stored = Path(services.settings.media_dir) / db.get(Message, message_id).media[0]["stored"]
+        assert stored.is_file()
+        privacy.erase(services, db, db.get(Participant, participant_id), NOW)
+    with session_scope(services.db) as db:
+        assert not stored.exists()
+        assert db.exec(select(Placement).where(Placement.participant_id == participant_id)).first() is None
