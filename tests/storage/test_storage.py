@@ -34,6 +34,7 @@ TABLES = {
     "user_account",
     "login_attempt",
     "audit_entry",
+    "placement",
     "alembic_version",
 }
 
