@@ -16,6 +16,7 @@ from bot.channels import ConsoleChannel
 from bot.chat import ChatClient, run_chat
 from bot.checkin_cli import checkins_command
 from bot.csv_import import import_command
+from bot.document_cli import document_command
 from bot.ending_cli import end_command
 from bot.flow.outputs import INTAKE
 from bot.intake import dutch_summary
@@ -55,6 +56,7 @@ bot.add_command(end_command)
 bot.add_command(whatsapp_command)
 bot.add_command(ambassador_command)
 bot.add_command(source_command)
+bot.add_command(document_command)
 
 
 @bot.command()

@@ -35,7 +35,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     with session_scope(services.db) as db:
         notices = escalations.due_notices(db, now)
     retention = privacy.apply_retention(services, now)
-    confirmations = reminders.confirm_first_appointments(services, now)
+    confirmations, papers = reminders.confirm_first_appointments(services, now)
     reminder_messages = reminders.dispatch_due(services, now)
     checkins_planned = checkins.plan_missing(services, now)
     checkin_messages = checkin_dispatch.dispatch_due(services, now)
@@ -44,6 +44,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     for message_id in [
         *(m for ids in to_send.values() for m in ids),
         *confirmations,
+        *papers,
         *reminder_messages,
         *checkin_messages,
     ]:

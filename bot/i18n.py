@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -145,6 +145,19 @@ def format_when(moment: datetime, language: str) -> str:
     pattern = Locale.parse(language).datetime_formats["medium"]
     text = str(pattern).replace("{1}", date).replace("{0}", time)
     return to_native_digits(text, language)
+
+
+def format_day(day: date, language: str) -> str:
+    """'3 december 2026' in the reader's language and digits, with the months they know (as format_when)."""
+    text = format_date(day, "d MMMM y", locale=_DATE_LOCALE.get(language, language))
+    if language in _MONTH_ALSO:
+        text += f" ({format_date(day, 'MMMM', locale=_MONTH_ALSO[language])})"
+    return to_native_digits(text, language)
+
+
+def format_clock(moment: datetime, language: str) -> str:
+    """'09:30' on the Amsterdam wall clock, in the reader's digits."""
+    return to_native_digits(format_time(moment.astimezone(PEOPLE_ZONE), "HH:mm", locale=language), language)
 
 
 def to_native_digits(text: str, language: str) -> str:

@@ -33,6 +33,7 @@ from storage.models import (
     Intake,
     Message,
     Participant,
+    Placement,
 )
 from storage.translations import translation_key
 
@@ -64,6 +65,7 @@ def export(db: DbSession, participant: Participant) -> dict[str, Any]:
         else None,
         "appointments": [_dump(a, exclude={"participant_id"}) for a in _rows(db, Appointment, participant.id)],
         "absences": [_dump(a, exclude={"participant_id"}) for a in _rows(db, Absence, participant.id)],
+        "papers": [_dump(p, exclude={"participant_id"}) for p in _rows(db, Placement, participant.id)],
         "messages": [_message(m) for m in _messages_of(db, participant, escalations)],
         "escalations": [
             {**_dump(e, exclude={"participant_id"}), "history": [_dump(h) for h in _history(db, e.id)]}
@@ -137,6 +139,7 @@ def erase(services: Services, db: DbSession, participant: Participant, now: date
         db.add(appointment)
     referrals.erase(db, participant)  # who brought them is about them too
     db.exec(delete(Intake).where(col(Intake.participant_id) == participant.id))
+    db.exec(delete(Placement).where(col(Placement.participant_id) == participant.id))
     db.exec(delete(FlowRun).where(col(FlowRun.participant_id) == participant.id))
     _anonymise(participant, now)
     db.add(participant)

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session as DbSession
 
-from bot import appointments, conversation, messaging
+from bot import appointments, conversation, documents, messaging
 from bot.flow import engine
 from bot.flow.engine import REMINDER_FLOW
 from bot.flow.model import Run
@@ -62,19 +62,41 @@ def _deliver(services: Services, db: DbSession, reminder: Reminder, now: datetim
     return reminder.message_id
 
 
-def confirm_first_appointments(services: Services, now: datetime) -> list[int]:
-    """Each newcomer's first appointment, confirmed once; returns the message ids to send."""
+def confirm_first_appointments(services: Services, now: datetime) -> tuple[list[int], list[int]]:
+    """Each newcomer's first appointment, confirmed once, with the werkafspraken when their
+    kennismaking is done; returns the ids of the confirmations and of the papers to send."""
     with session_scope(services.db) as db:
         candidates = [a.id for a in appointments.first_to_confirm(db, now)]
-    message_ids = []
+    confirmations, papers = [], []
     for appointment_id in candidates:
         with session_scope(services.db) as db:
             appointment = db.get(Appointment, appointment_id)
             participant = db.get(Participant, appointment.participant_id)
             # Not yet reachable (no consent, said stop): asked again on a later tick.
-            if _reachable(participant) and queries.claim_confirmation(db, appointment_id, now):
-                message_ids.append(_start_dialogue(services, db, participant, CONFIRM_FLOW, appointment, now))
-    return message_ids
+            if not (_reachable(participant) and queries.claim_confirmation(db, appointment_id, now)):
+                continue
+            confirmations.append(_start_dialogue(services, db, participant, CONFIRM_FLOW, appointment, now))
+            agreed = queries.intake_of(db, participant.id) is not None
+            participant_id = participant.id
+        if agreed:
+            papers += _werkafspraken(services, participant_id, now)
+    return confirmations, papers
+
+
+def _werkafspraken(services: Services, participant_id: int, now: datetime) -> list[int]:
+    """The seed: with the confirmation, an A4 of the agreements and contacts (bilingual).
+
+    Only after the kennismaking: it is what the agreements are made from. Its own transaction
+    after the confirmation: a paper that cannot be made (fonts or Pango missing) must not hold
+    back the confirmation, the message that matters. The centre can send it later by hand.
+    """
+    try:
+        with session_scope(services.db) as db:
+            sent = documents.send(db, db.get(Participant, participant_id), "werkafspraken", services, now)
+    except (documents.RenderError, OSError):
+        log.exception("the werkafspraken for participant %s could not be made", participant_id)
+        return []
+    return [sent] if sent is not None else []
 
 
 def _start_dialogue(

@@ -19,6 +19,9 @@ if [ ! -x .tools/node_modules/.bin/prism ]; then
   fi
 fi
 
+# The papers: Pango and Noto fonts to make the PDFs, pdftotext to read them back.
+bash scripts/debian_packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core poppler-utils
+
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   echo "chromium not found: the browser tests will be skipped (they fail under CI=true)" >&2
 fi

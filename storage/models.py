@@ -458,3 +458,28 @@ class Referral(SQLModel, table=True):
     told_message_id: int | None = Field(default=None, foreign_key="message.id")
     # Set by hand by the centre: the integration plan was signed (the seed's measure).
     plan_signed_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class Placement(SQLModel, table=True):
+    """What the papers need beyond the kennismaking and the appointments, given by the centre.
+
+    One per participant (`bot document details`): their role and tasks for the getuigschrift,
+    what to bring, breaks and lunch, and the consulent's contact details for the werkafspraken.
+    """
+
+    __tablename__ = "placement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", unique=True)
+    role: str = Field(default="", max_length=100)
+    # Tasks in Dutch, as the getuigschrift lists them.
+    tasks: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    # Ids of things to bring (bot/documents/werkafspraken.py BRING): texts in every language.
+    bring: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
+    break_minutes: int | None = Field(default=None)
+    # "own" (bring your own) or "provided"; None when not agreed.
+    lunch: str | None = Field(default=None, max_length=10)
+    consulent_name: str = Field(default="", max_length=100)
+    consulent_phone: str = Field(default="", max_length=20)
+    consulent_email: str = Field(default="", max_length=200)
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))

@@ -77,3 +77,24 @@ def test_a_begeleider_sees_only_their_own_participants(page, live: Live, centre:
     assert status == 404
     with session_scope(live.services.db) as db:
         assert db.get(Appointment, centre.oksana_appointment).status == "planned"
+
+
+def test_a_participants_papers_download_from_their_page_for_those_who_may_see_them(
+    page, live: Live, centre: Centre
+) -> None:
+    login(page, ANNA)
+    page.goto(f"/dashboard/participants/{centre.amal}")
+    link = page.get_by_role("link", name="Werkafspraken (tweetalig, PDF)")
+    response = page.request.get(link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    denied = page.request.get(f"/dashboard/participants/{centre.oksana}/papers/werkafspraken.pdf")
+    assert denied.status == 404
+    assert page.request.get(f"/dashboard/participants/{centre.amal}/papers/cv.pdf").status == 404
+    with session_scope(live.services.db) as db:
+        [entry] = db.exec(select(AuditEntry)).all()
+        assert (entry.action, entry.participant_id, entry.details) == (
+            "participant.paper",
+            centre.amal,
+            {"kind": "werkafspraken"},
+        )

@@ -38,6 +38,7 @@ TABLES = {
     "referrer",
     "referrer_target",
     "referral",
+    "placement",
     "alembic_version",
 }
 

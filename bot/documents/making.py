@@ -1,0 +1,27 @@
+"""Which builder and template make each kind of paper."""
+
+from datetime import datetime
+
+from sqlmodel import Session as DbSession
+
+from bot.documents import certificaat, getuigschrift, werkafspraken
+from bot.documents.facts import gather
+from bot.documents.paper import Texts
+from bot.documents.renderer import bilingual, to_pdf
+from bot.services import Services
+from storage.models import Participant
+
+KINDS = ("werkafspraken", "getuigschrift", "certificaat")
+
+
+def render(services: Services, db: DbSession, participant: Participant, kind: str, now: datetime) -> bytes:
+    """One paper for one participant, as it stands now."""
+    facts = gather(services, db, participant, now)
+    if kind == "getuigschrift":
+        return to_pdf("getuigschrift.html", paper=getuigschrift.build(facts, services.coordinator_texts))
+    texts = Texts(services.catalogs, facts.language)
+    if kind == "werkafspraken":
+        return bilingual(werkafspraken.build(facts, texts))
+    if kind == "certificaat":
+        return bilingual(certificaat.build(facts, texts), name=facts.name)
+    raise ValueError(f"kind: one of {', '.join(KINDS)}")
