@@ -15,8 +15,9 @@ from bot.channels import ConsoleChannel
 from bot.chat import ChatClient, run_chat
 from bot.checkin_cli import checkins_command
 from bot.csv_import import import_command
-from bot.ending_cli import end_command
+from bot.ending_cli import end_command, ending_command
 from bot.flow.outputs import INTAKE
+from bot.holiday_cli import holidays_command
 from bot.intake import dutch_summary
 from bot.logs import configure_logging
 from bot.phone import Address, InvalidPhone, to_e164, to_valid_e164
@@ -50,6 +51,8 @@ bot.add_command(export_command)
 bot.add_command(erase_command)
 bot.add_command(checkins_command)
 bot.add_command(end_command)
+bot.add_command(ending_command)
+bot.add_command(holidays_command)
 
 
 @bot.command()

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     # Message texts older than this are blanked; participants inactive this long are erased.
     retention_messages_days: int = Field(default=90, ge=1)
     retention_participant_months: int = Field(default=12, ge=1)
+    # What the centre reports to the consulent at the end, in Dutch; the newcomer reads it translated
+    # (with a translator), else the catalog's fixed text (bot/ending_dialogue.py).
+    ending_consulent_note: str | None = Field(default=None, max_length=1000)
     demo: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 

@@ -51,6 +51,7 @@ CLEAN_ENV = {
         "FLOOD_PER_MINUTE",
         "RETENTION_MESSAGES_DAYS",
         "RETENTION_PARTICIPANT_MONTHS",
+        "ENDING_CONSULENT_NOTE",
         "DEMO",
         "LOG_LEVEL",
     )

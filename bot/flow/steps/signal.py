@@ -21,7 +21,13 @@ class SignalStep(StepBase):
     type: Literal["signal"]
     # What a signal may announce; the host knows how to apply each.
     signal: Literal[
-        "consent_given", "consent_refused", "appointment_confirmed", "absence_cancel", "absence_late", "erase_requested"
+        "consent_given",
+        "consent_refused",
+        "appointment_confirmed",
+        "absence_cancel",
+        "absence_late",
+        "erase_requested",
+        "ending_requested",
     ]
     next: str
 
