@@ -1,7 +1,6 @@
 """`bot holidays [--coordinator-id N] [--days 60]`: the holidays participants keep, coming up."""
 
 import click
-from babel.dates import format_date
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -21,8 +20,7 @@ def holidays_command(coordinator_id: int | None, days: int) -> None:
         found = holiday_views.upcoming(db, services.clock(), coordinator_id, days)
     texts = services.coordinator_texts
     for item in found:
-        holiday = services.catalogs.text("nl", f"holiday.{item.holiday}")
-        day = format_date(item.day, "EEEE d MMMM y", locale="nl")
+        day, holiday = holiday_views.in_dutch(services.catalogs, item)
         click.echo(texts.text("nl", "holidays.line", {"day": day, "holiday": holiday, "who": item.name or item.phone}))
     if not found:
         click.echo(texts.text("nl", "holidays.none", {"days": str(days)}))

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from babel.dates import format_date
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
 from bot import holidays
-from bot.i18n import PEOPLE_ZONE
+from bot.i18n import PEOPLE_ZONE, Catalogs
 from storage.models import Participant
 
 # How far ahead a coordinator looks by default.
@@ -38,3 +39,8 @@ def upcoming(db: DbSession, now: datetime, coordinator_id: int | None = None, da
         for day, holiday in holidays.upcoming(p.holidays, start, until)
     ]
     return sorted(found, key=lambda u: (u.day, u.name or "", u.participant_id))
+
+
+def in_dutch(catalogs: Catalogs, item: Upcoming) -> tuple[str, str]:
+    """The day and the holiday's name as a coordinator reads them: ('zaterdag 20 maart 2027', 'Nowruz')."""
+    return format_date(item.day, "EEEE d MMMM y", locale="nl"), catalogs.text("nl", f"holiday.{item.holiday}")
