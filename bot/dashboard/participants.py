@@ -103,6 +103,7 @@ def participant(participant_id: int):
             "checkins": checkin_chart.chart(list(checkins.answers_of(db, shown.id))),
             "chart_size": (checkin_chart.WIDTH, checkin_chart.HEIGHT, checkin_chart.LEFT),
             "chart_levels": checkin_chart.levels(),
+            "chart_base": checkin_chart.level_y(0),
             "may_erase": sees_everything(current_user()) and not privacy.is_erased(shown),
         }
     return render_template("dashboard/participant.html", **context)
