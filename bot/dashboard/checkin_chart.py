@@ -55,3 +55,13 @@ def levels() -> dict[str, float]:
 def level_y(level: int) -> float:
     """Level 3 at the top, 0 on the base line."""
     return HEIGHT - PAD - level * (HEIGHT - 2 * PAD) / 3
+
+
+def checkin_view(checkins: list[CheckIn]) -> dict:
+    """What the participant page's template draws the chart and the counts from."""
+    return {
+        "checkins": chart(checkins),
+        "chart_size": (WIDTH, HEIGHT, LEFT),
+        "chart_levels": levels(),
+        "chart_base": level_y(0),
+    }

@@ -10,8 +10,8 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 
 from bot import audit, checkins, ending, ending_dialogue, ending_notice, privacy
-from bot.dashboard import checkin_chart
 from bot.dashboard.access import bp, current_user, participant_or_404, sees_everything, visible_participants
+from bot.dashboard.checkin_chart import checkin_view
 from bot.flow.outputs import INTAKE
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.intake import dutch_fields, language_name, own_words_lines
@@ -100,10 +100,7 @@ def participant(participant_id: int):
             "trail": _trail(db, shown.id),
             "ending": _ending(services, db, shown),
             "reasons": ending.REASONS,
-            "checkins": checkin_chart.chart(list(checkins.answers_of(db, shown.id))),
-            "chart_size": (checkin_chart.WIDTH, checkin_chart.HEIGHT, checkin_chart.LEFT),
-            "chart_levels": checkin_chart.levels(),
-            "chart_base": checkin_chart.level_y(0),
+            **checkin_view(list(checkins.answers_of(db, shown.id))),
             "may_erase": sees_everything(current_user()) and not privacy.is_erased(shown),
         }
     return render_template("dashboard/participant.html", **context)

@@ -20,6 +20,7 @@ NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 TABLES = {
     "participant",
     "checkin",
+    "ending",
     "message",
     "flow_session",
     "intake",
