@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session as DbSession
 
-from bot import escalations
+from bot import escalations, notice_lines
 from bot.flow.model import Flow
 from bot.flow.outputs import ENDING
 from bot.flow.steps.base import answer_shown
@@ -46,22 +46,23 @@ def notify(services: Services, ending_id: int, now: datetime) -> int | None:
         if coordinator is None or not coordinator.phone:
             log.warning("ending %s: no coordinator with a phone number to tell", ending_id)
             return None  # the dashboard and `bot ending` still show it
-        body = "\n".join(summary_lines(services, row, participant))
+        # A message leaves the building: first name or the number's last digits, as every notice.
+        body = "\n".join(summary_lines(services, row, participant, notice_lines.who(services, participant)))
         return queries.add_outbound(db, coordinator, body, now).id
 
 
-def summary_lines(services: Services, row: Ending, participant: Participant) -> list[str]:
+def summary_lines(services: Services, row: Ending, participant: Participant, who: str | None = None) -> list[str]:
     """A heading, then each answer: its Dutch label and the answer, own words indented beside it."""
-    lines = [heading(services, row, participant)]
+    lines = [heading(services, row, participant, who)]
     for label, (first, *rest) in fields(services, row):
         lines += [f"{label}: {first}", *(f"  {line}" for line in rest)]
     return lines
 
 
-def heading(services: Services, row: Ending, participant: Participant) -> str:
+def heading(services: Services, row: Ending, participant: Participant, who: str | None = None) -> str:
+    """Who (on the dashboard and in the CLI: name and number), why it ended, and whether it is answered."""
     params = {
-        "name": with_latin(participant.name or "?"),
-        "phone": participant.phone,
+        "who": who or f"{with_latin(participant.name or '?')} ({participant.phone})",
         "reason": _text(services, f"ending.reason.{row.reason}"),
         "language": language_name(row.language),
         "started": format_when(row.started_at, "nl"),

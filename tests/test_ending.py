@@ -76,7 +76,7 @@ def test_bot_end_runs_the_ending_in_ukrainian_and_the_begeleider_reads_it_in_dut
 
     [summary] = outbound(services, to_coordinator=True)
     lines = summary.body.split("\n")
-    assert lines[0].startswith("Welkom: afrondingsgesprek van Amal (+31612345678), beantwoord op")
+    assert lines[0].startswith("Welkom: afrondingsgesprek van Amal, beantwoord op")  # no number in a message
     assert "Reden: de afgesproken periode is voorbij. Taal: Oekraïens." in lines[0]
     assert "Ging goed: Het werk zelf en De mensen" in lines
     assert f"Ging goed, in eigen woorden: {fake_translation(OWN_WORDS[0], 'nl')}" in lines
@@ -90,7 +90,8 @@ def test_bot_end_runs_the_ending_in_ukrainian_and_the_begeleider_reads_it_in_dut
     assert stored.answers["better"]["original"] == OWN_WORDS[1] and stored.notified_at is not None
 
     printed = app.test_cli_runner().invoke(args=["bot", "ending", "+31612345678"])
-    assert printed.exit_code == 0 and printed.output.strip() == summary.body
+    assert printed.exit_code == 0 and printed.output.startswith("Welkom: afrondingsgesprek van Amal (+31612345678)")
+    assert printed.output.strip().split("\n")[1:] == lines[1:]
 
 
 def test_the_newcomer_stops_from_the_menu_and_may_skip_the_questions(tmp_path: Path) -> None:
