@@ -215,3 +215,26 @@ def test_upcoming_holidays_of_their_participants_on_the_dashboard_and_the_cli(tm
     assert re.findall(r'<tr data-day="([\d-]+)">', shown) == ["2027-03-09", "2027-03-21"]
     nobody = app.test_cli_runner().invoke(args=["bot", "holidays", "--coordinator-id", "2"])
     assert "Geen feestdagen" in nobody.output
+
+
+def test_the_end_date_starts_the_retention_clock_and_the_answers_go_with_erasure(tmp_path: Path) -> None:
+    from bot import privacy
+
+    app = centre(tmp_path)
+    services: Services = app.extensions[EXTENSION]
+    says(app, "меню", "6", "1", "1", "3", "Гарна команда", "0", "1", "4")
+    with session_scope(services.db) as db:
+        participant = db.get(Participant, 1)
+        exported = privacy.export(db, participant)
+        assert exported["ending"][0]["answers"]["went_well_words"]["original"] == "Гарна команда"
+        # Nothing written for over a year, yet the end was recent: kept until a year after the end.
+        participant.last_inbound_at = NOW.astimezone(UTC) - timedelta(days=400)
+        db.add(participant)
+    a_year_on = NOW + timedelta(days=360)
+    assert privacy.apply_retention(services, a_year_on.astimezone(UTC))["participants_erased"] == 0
+    assert privacy.apply_retention(services, (a_year_on + timedelta(days=10)).astimezone(UTC)) == {
+        "messages_blanked": 0,
+        "participants_erased": 1,
+    }
+    with session_scope(services.db) as db:
+        assert privacy.is_erased(db.get(Participant, 1)) and db.exec(select(Ending)).first() is None
