@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session as DbSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot import ending
 from bot.flow.events import FlowEnded
@@ -64,6 +64,26 @@ def _kept(output: str, value: Any, language: str) -> Any:
 def untranslated(row: Ending) -> list[str]:
     """The answers whose Dutch is still missing."""
     return [name for name, value in row.answers.items() if waiting(value)]
+
+
+def lost(db: DbSession, older_than: datetime, limit: int = 50) -> tuple[list[int], list[int]]:
+    """Work whose job was lost (Redis down, a crash): participants still to be asked, and
+    answered dialogues whose summary never went out. The dispatcher enqueues them again."""
+    unasked = db.exec(
+        select(Ending.participant_id)
+        .join(Participant, Participant.id == Ending.participant_id)
+        .where(col(Ending.asked_at).is_(None), Ending.started_at <= older_than)
+        .where(col(Participant.consent_given_at).is_not(None), col(Participant.stopped_at).is_(None))
+        .where(~col(Participant.phone).startswith("erased:"))
+        .limit(limit)
+    ).all()
+    unsent = db.exec(
+        select(Ending.id)
+        .where(col(Ending.answered_at).is_not(None), col(Ending.notified_at).is_(None))
+        .where(Ending.answered_at <= older_than)
+        .limit(limit)
+    ).all()
+    return list(unasked), list(unsent)
 
 
 def of(db: DbSession, participant_id: int) -> Ending | None:

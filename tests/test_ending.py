@@ -238,3 +238,18 @@ def test_the_end_date_starts_the_retention_clock_and_the_answers_go_with_erasure
     }
     with session_scope(services.db) as db:
         assert privacy.is_erased(db.get(Participant, 1)) and db.exec(select(Ending)).first() is None
+
+
+def test_a_lost_job_is_found_by_the_dispatcher_and_the_question_goes_once(tmp_path: Path) -> None:
+    from bot import ending_dialogue
+    from tests.test_appointments import dispatch_at
+
+    app = centre(tmp_path)
+    services: Services = app.extensions[EXTENSION]
+    with session_scope(services.db) as db:  # ended, but the job that asks was lost (Redis went away)
+        ending_dialogue.end_volunteering(services, db, db.get(Participant, 1), "term", NOW.astimezone(UTC))
+    assert dispatch_at(services, NOW + timedelta(minutes=1))["endings_lost"] == 0
+    assert dispatch_at(services, NOW + timedelta(minutes=3))["endings_lost"] == 1
+    assert dispatch_at(services, NOW + timedelta(minutes=4))["endings_lost"] == 0
+    asked = [m for m in outbound(services) if m.template == "afronden"]
+    assert len(asked) == 1 and asked[0].body.startswith(text(services, "uk", "afronden.start"))
