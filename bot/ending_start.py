@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session as DbSession
 
-from bot import conversation, ending_dialogue
+from bot import conversation, ending_dialogue, messaging
 from bot.ending_dialogue import ENDING_FLOW
 from bot.flow import engine
 from bot.flow.model import Run
@@ -20,7 +20,7 @@ from bot.services import Services
 from bot.translator import SAME_LANGUAGE, TRANSLATED
 from storage import queries
 from storage.db import session_scope
-from storage.models import Ending, Message, Participant
+from storage.models import Channel, Ending, Message, Participant
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,8 @@ def _start(services: Services, db: DbSession, participant: Participant, note: st
     message_id = conversation.apply_events(services, db, participant, events, now).outbound_ids[0]
     message = db.get(Message, message_id)
     message.template, message.template_params = ENDING_TEMPLATE, {}
+    if message.channel == Channel.SMS:  # their own channel is SMS: the short form, as for reminders
+        message.body = messaging.sms_body(services, message, participant.language)
     db.add(message)
     return message_id
 

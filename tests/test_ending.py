@@ -253,3 +253,25 @@ def test_a_lost_job_is_found_by_the_dispatcher_and_the_question_goes_once(tmp_pa
     assert dispatch_at(services, NOW + timedelta(minutes=4))["endings_lost"] == 0
     asked = [m for m in outbound(services) if m.template == "afronden"]
     assert len(asked) == 1 and asked[0].body.startswith(text(services, "uk", "afronden.start"))
+
+
+def test_without_their_template_the_question_goes_as_a_short_sms_in_their_language(tmp_path: Path) -> None:
+    import io
+
+    from bot.sms import segments
+    from storage.models import Message
+
+    app = centre(tmp_path, TWILIO_SMS_FROM="+3197010000000")
+    services: Services = app.extensions[EXTENSION]
+    services.channel.echo = printed = io.StringIO()
+    language = "ar"
+    with session_scope(services.db) as db:
+        db.get(Participant, 1).language = language
+    assert app.test_cli_runner().invoke(args=["bot", "end", "+31612345678", "--reason", "term"]).exit_code == 0
+    with session_scope(services.db) as db:
+        [asked] = db.exec(select(Message).where(Message.template == "afronden")).all()
+        assert (asked.route, asked.channel) == ("sms", "sms")
+    short = services.catalogs.text(language, "afronden.sms")
+    assert printed.getvalue().startswith("--- sms to ") and f"\n{short}\n" in printed.getvalue()
+    assert "١ نعم" in short  # their own digits
+    assert all(segments(services.catalogs.text(lang, "afronden.sms"))[1] <= 2 for lang in services.catalogs.languages)
