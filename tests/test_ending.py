@@ -165,6 +165,8 @@ def test_the_begeleider_ends_it_on_the_participant_page_and_sees_the_answers_and
     form = {"reason": "term", "csrf_token": csrf(client, page)}
     assert client.post(f"{page}/end", data=form).status_code == 302
     services.queue.join()
+    waiting = client.get(page).get_data(as_text=True)
+    assert "nog niet beantwoord" in waiting and "afrondingsgesprek is gestart in de taal" in waiting  # and the flash
     says(app, "1", "5", "0", "0", "1", "2")
     shown = client.get(page).get_data(as_text=True)
     assert "Welkom: afrondingsgesprek van Amal (+31612345678), beantwoord op" in shown

@@ -3,9 +3,9 @@
 A begeleider (their own participants) or the centre may do it; it is in the audit trail.
 """
 
-from flask import flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 
-from bot import audit, ending, ending_dialogue, jobs
+from bot import audit, ending, ending_dialogue, jobs, privacy
 from bot.dashboard.access import bp, current_user, participant_or_404
 from bot.dashboard.texts import t
 from bot.services import current_services
@@ -19,6 +19,8 @@ def participant_end(participant_id: int):
     back = redirect(url_for("dashboard.participant", participant_id=participant_id) + "#ending")
     with session_scope(services.db) as db:
         participant = participant_or_404(db, user, participant_id)
+        if privacy.is_erased(participant):
+            abort(404)  # nobody left to end or to ask
         if reason not in ending.REASONS:
             flash(t("ending.choose_reason"))
             return back
