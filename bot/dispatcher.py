@@ -7,7 +7,17 @@ next tick finds it again.
 import logging
 from datetime import datetime, timedelta
 
-from bot import checkin_dispatch, checkins, ending_dialogue, escalations, jobs, outbound, privacy, reminders
+from bot import (
+    checkin_dispatch,
+    checkins,
+    ending_dialogue,
+    ending_start,
+    escalations,
+    jobs,
+    outbound,
+    privacy,
+    reminders,
+)
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -33,6 +43,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         unrelayed = queries.unrelayed_inbound(db, now - STALE_INBOUND)
         renotified = escalations.schedule_renotifications(services, db, now)
         endings_unasked, endings_unsent = ending_dialogue.lost(db, now - STALE_INBOUND)
+        endings_unasked = [] if ending_start.quiet(services, now) else endings_unasked
     with session_scope(services.db) as db:
         notices = escalations.due_notices(db, now)
     retention = privacy.apply_retention(services, now)

@@ -16,6 +16,7 @@ from bot import conversation, ending_dialogue, messaging
 from bot.ending_dialogue import ENDING_FLOW
 from bot.flow import engine
 from bot.flow.model import Run
+from bot.i18n import PEOPLE_ZONE
 from bot.services import Services
 from bot.translator import SAME_LANGUAGE, TRANSLATED
 from storage import queries
@@ -34,6 +35,8 @@ def ask(services: Services, participant_id: int, now: datetime) -> int | None:
         row = ending_dialogue.of(db, participant_id)
         if participant is None or row is None or row.asked_at or not ending_dialogue.reachable(participant):
             return None
+        if row.reason != "newcomer" and quiet(services, now):
+            return None  # a coordinator ended it late: the dispatcher asks when quiet hours are over
         note, language = row.consulent_note, participant.language or "nl"
     # Outside the transaction: a translation may take seconds.
     shown = note_for_newcomer(services, note, language) if note else None
@@ -44,6 +47,15 @@ def ask(services: Services, participant_id: int, now: datetime) -> int | None:
         message_id = _start(services, db, participant, shown, now)
         log.info("ending dialogue of participant %s asked as message %s", participant_id, message_id)
         return message_id
+
+
+def quiet(services: Services, now: datetime) -> bool:
+    """Quiet hours (QUIET_HOURS): the bot does not start a conversation then. A newcomer who
+    ends it from the menu is talking already, and is asked at once."""
+    rules, local = services.settings.reminder_rules, now.astimezone(PEOPLE_ZONE).time()
+    if rules.quiet_start > rules.quiet_end:  # over midnight, e.g. 21:00-08:00
+        return local >= rules.quiet_start or local < rules.quiet_end
+    return rules.quiet_start <= local < rules.quiet_end
 
 
 def note_for_newcomer(services: Services, dutch: str, language: str) -> str | None:

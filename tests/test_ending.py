@@ -63,7 +63,7 @@ def test_bot_end_runs_the_ending_in_ukrainian_and_the_begeleider_reads_it_in_dut
     services: Services = app.extensions[EXTENSION]
     result = app.test_cli_runner().invoke(args=["bot", "end", "+31612345678", "--reason", "term"])
     assert result.exit_code == 0, result.output
-    assert "7 toekomstige afspraken geannuleerd" in result.output and "afrondingsgesprek is gestart" in result.output
+    assert "7 toekomstige afspraken geannuleerd" in result.output and "afrondingsgesprek gaat naar de deelnemer" in result.output
 
     # Outside the 24-hour window the question goes as the approved template (no Ukrainian one: the Dutch).
     [asked] = outbound(services)
@@ -166,7 +166,7 @@ def test_the_begeleider_ends_it_on_the_participant_page_and_sees_the_answers_and
     assert client.post(f"{page}/end", data=form).status_code == 302
     services.queue.join()
     waiting = client.get(page).get_data(as_text=True)
-    assert "nog niet beantwoord" in waiting and "afrondingsgesprek is gestart in de taal" in waiting  # and the flash
+    assert "nog niet beantwoord" in waiting and "afrondingsgesprek gaat naar de deelnemer" in waiting  # and the flash
     says(app, "1", "5", "0", "0", "1", "2")
     shown = client.get(page).get_data(as_text=True)
     assert "Welkom: afrondingsgesprek van Amal (+31612345678), beantwoord op" in shown
@@ -277,3 +277,18 @@ def test_without_their_template_the_question_goes_as_a_short_sms_in_their_langua
     assert printed.getvalue().startswith("--- sms to ") and f"\n{short}\n" in printed.getvalue()
     assert "١ نعم" in short  # their own digits
     assert all(segments(services.catalogs.text(lang, "afronden.sms"))[1] <= 2 for lang in services.catalogs.languages)
+
+
+def test_ended_by_the_centre_late_in_the_evening_the_question_waits_for_the_morning(tmp_path: Path) -> None:
+    from tests.test_appointments import dispatch_at
+
+    app = centre(tmp_path)
+    services: Services = app.extensions[EXTENSION]
+    evening = datetime(2026, 12, 7, 22, 30, tzinfo=AMSTERDAM)
+    services.clock = lambda: evening.astimezone(UTC)
+    assert app.test_cli_runner().invoke(args=["bot", "end", "+31612345678", "--reason", "term"]).exit_code == 0
+    assert dispatch_at(services, evening + timedelta(hours=9))["endings_lost"] == 0  # 07:30: still quiet
+    assert outbound(services) == []
+    assert dispatch_at(services, evening + timedelta(hours=9, minutes=30))["endings_lost"] == 1  # 08:00
+    [asked] = outbound(services)
+    assert asked.body.startswith(text(services, "uk", "afronden.start"))
