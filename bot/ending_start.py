@@ -15,11 +15,9 @@ from sqlmodel import Session as DbSession
 from bot import conversation, ending_dialogue, messaging
 from bot.ending_dialogue import ENDING_FLOW
 from bot.flow import engine
-from bot.flow.model import Run
 from bot.i18n import PEOPLE_ZONE
 from bot.services import Services
 from bot.translator import SAME_LANGUAGE, TRANSLATED
-from storage import queries
 from storage.db import session_scope
 from storage.models import Channel, Ending, Message, Participant
 
@@ -67,14 +65,13 @@ def note_for_newcomer(services: Services, dutch: str, language: str) -> str | No
 
 
 def _start(services: Services, db: DbSession, participant: Participant, note: str | None, now: datetime) -> int:
-    stored = queries.flow_run_of(db, participant.id)
-    current = Run.from_dict(stored.state) if stored and stored.flow_id in services.book.flows else None
     facts = {
         **conversation.facts_of(db, participant, now),
         "ending": {"note": note or ""},
         "ending_note_given": bool(note),
     }
-    run, events = engine.interrupt(services.book, current, ENDING_FLOW, facts, now)
+    # Not an interruption: whatever dialogue was going on (an appointment to cancel...) ends with the work.
+    run, events = engine.start(services.book, ENDING_FLOW, facts, now)
     conversation.save_run(db, participant, run, now)
     message_id = conversation.apply_events(services, db, participant, events, now).outbound_ids[0]
     message = db.get(Message, message_id)
