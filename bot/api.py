@@ -38,7 +38,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from bot import appointments, jobs, privacy
+from bot import appointments, ending_dialogue, jobs, privacy
 from bot.i18n import PEOPLE_ZONE, SUPPORTED_LANGUAGES
 from bot.phone import InvalidPhone, to_valid_e164
 from bot.schedule import ReminderRules, ScheduleError, check_rule
@@ -173,6 +173,14 @@ class AppointmentChange(_Body):
     status: AppointmentStatus | None = None
 
 
+class EndIn(_Body):
+    """End a participant's volunteering (afronden)."""
+
+    reason: Literal["newcomer", "term", "organisation"] = Field(
+        description="newcomer: they stop themselves; term: the agreed period is over; organisation: the centre stops."
+    )
+
+
 # --- response bodies ---------------------------------------------------------------------
 
 
@@ -208,6 +216,13 @@ class AppointmentOut(AppointmentBase):
     status: str
     series_id: str | None
     reminders: list[ReminderOut]
+
+
+class EndedOut(BaseModel):
+    ended_at: MomentOut
+    reason: str
+    cancelled_appointments: int = Field(description="Future appointments cancelled (their reminders with them).")
+    ending_dialogue: bool = Field(description="Whether the ending dialogue was started (consent given, not stopped).")
 
 
 class FieldError(BaseModel):
@@ -528,6 +543,32 @@ def erase_participant(participant_id: int) -> Response:
         privacy.erase(services, db, _participant(db, participant_id), services.clock())
     log.info("api: participant %s erased", participant_id)
     return Response(status=204)
+
+
+@bp.post(f"/participants/<int(max={MAX_ID}):participant_id>/end")
+@_documented(EndIn, HTTP_200=EndedOut, HTTP_404=ErrorOut, HTTP_409=ErrorOut)
+def end_participant(participant_id: int) -> Response:
+    """End a participant's volunteering
+
+    Future appointments are cancelled, no more reminders or check-ins, the retention clock
+    starts, and the ending dialogue asks them, in their language, how it went. Once only: 409 after.
+    """
+    ended = end_volunteering(current_services(), participant_id, _read(EndIn).reason)
+    log.info("api: participant %s ended", participant_id)
+    return _answer(ended)
+
+
+def end_volunteering(services: Services, participant_id: int, reason: str) -> EndedOut:
+    now = services.clock()
+    with session_scope(services.db) as db:
+        participant = _participant(db, participant_id)
+        if participant.ended_at is not None:
+            raise Refused(409, f"participant {participant_id} has already ended", "participant_id")
+        cancelled = ending_dialogue.end_volunteering(services, db, participant, reason, now)
+        asked = ending_dialogue.reachable(participant)
+    if asked:
+        services.queue.enqueue(jobs.ask_ending, participant_id)
+    return EndedOut(ended_at=now, reason=reason, cancelled_appointments=cancelled, ending_dialogue=asked)
 
 
 def _participant(db: DbSession, participant_id: int) -> Participant:

@@ -17,8 +17,9 @@ from bot.chat import ChatClient, run_chat
 from bot.checkin_cli import checkins_command
 from bot.csv_import import import_command
 from bot.document_cli import document_command
-from bot.ending_cli import end_command
+from bot.ending_cli import end_command, ending_command
 from bot.flow.outputs import INTAKE
+from bot.holiday_cli import holidays_command
 from bot.intake import dutch_summary
 from bot.logs import configure_logging
 from bot.phone import Address, InvalidPhone, to_e164, to_valid_e164
@@ -57,6 +58,8 @@ bot.add_command(whatsapp_command)
 bot.add_command(ambassador_command)
 bot.add_command(source_command)
 bot.add_command(document_command)
+bot.add_command(ending_command)
+bot.add_command(holidays_command)
 
 
 @bot.command()

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     ambassador_target_stage: Literal[
         "first_contact", "consent", "kennismaking", "first_kept", "active_3_months", "plan_signed"
     ] = "plan_signed"
+    # What the centre reports to the consulent at the end, in Dutch; the newcomer reads it translated
+    # (with a translator), else the catalog's fixed text (bot/ending_dialogue.py).
+    ending_consulent_note: str | None = Field(default=None, max_length=1000)
     demo: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlmodel import Session as DbSession
 
-from bot import absences, appointments, checkins, escalations, media, opt_out, referrals, relay
+from bot import absences, appointments, checkins, ending_dialogue, escalations, media, opt_out, referrals, relay
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped, TextRef
 from bot.flow.model import Input, Run
-from bot.flow.outputs import ABSENCE, CHECKIN, INTAKE, QUESTION
+from bot.flow.outputs import ABSENCE, CHECKIN, ENDING, INTAKE, QUESTION
 from bot.holidays import KEPT
 from bot.i18n import render, shown_params
 from bot.intake import store_intake
@@ -42,6 +42,10 @@ class Outcome:
     relay_ids: list[int] = field(default_factory=list)
     # Participants to erase once the goodbye has gone out.
     erase_ids: list[int] = field(default_factory=list)
+    # Participants who ended their volunteering from the menu: the ending dialogue's first question is due.
+    ending_ask_ids: list[int] = field(default_factory=list)
+    # Ending dialogues answered: their summary goes to the coordinator.
+    ending_ids: list[int] = field(default_factory=list)
 
 
 def handle_inbound(services: Services, message_id: int, now: datetime) -> Outcome:
@@ -270,6 +274,9 @@ def apply_events(
             outcome.erase_ids.append(participant.id)
         elif isinstance(event, Signal) and event.name == referrals.MAY_KNOW_SIGNAL:
             notices += referrals.tell(services, db, participant, now)
+        elif isinstance(event, Signal) and event.name == "ending_requested":
+            ending_dialogue.end_volunteering(services, db, participant, "newcomer", now)
+            outcome.ending_ask_ids.append(participant.id)
         elif isinstance(event, Signal):
             _record_signal(db, participant, event, now)
         elif isinstance(event, Stopped):
@@ -335,3 +342,6 @@ def _flow_completed(
     elif ended.produces == CHECKIN:
         escalation_id = checkins.record_answers(services, db, participant, ended, now)
         outcome.escalation_ids += [escalation_id] if escalation_id else []
+    elif ended.produces == ENDING:
+        ending_id = ending_dialogue.record_answers(db, participant, ended, now)
+        outcome.ending_ids += [ending_id] if ending_id else []

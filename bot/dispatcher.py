@@ -7,7 +7,17 @@ next tick finds it again.
 import logging
 from datetime import datetime, timedelta
 
-from bot import checkin_dispatch, checkins, escalations, jobs, outbound, privacy, reminders
+from bot import (
+    checkin_dispatch,
+    checkins,
+    ending_dialogue,
+    ending_start,
+    escalations,
+    jobs,
+    outbound,
+    privacy,
+    reminders,
+)
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -32,6 +42,8 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         )
         unrelayed = queries.unrelayed_inbound(db, now - STALE_INBOUND)
         renotified = escalations.schedule_renotifications(services, db, now)
+        endings_unasked, endings_unsent = ending_dialogue.lost(db, now - STALE_INBOUND)
+        endings_unasked = [] if ending_start.quiet(services, now) else endings_unasked
     with session_scope(services.db) as db:
         notices = escalations.due_notices(db, now)
     retention = privacy.apply_retention(services, now)
@@ -57,6 +69,10 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         services.queue.enqueue(jobs.notify_escalation, escalation_id)
     for message_id in unrelayed:
         services.queue.enqueue(jobs.relay_to_coordinator, message_id)
+    for participant_id in endings_unasked:
+        services.queue.enqueue(jobs.ask_ending, participant_id)
+    for ending_id in endings_unsent:
+        services.queue.enqueue(jobs.notify_ending, ending_id)
     counts = {
         "confirmations": len(confirmations),
         "reminders": len(reminder_messages),
@@ -70,6 +86,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
         "checkins_planned": checkins_planned,
         "checkins": len(checkin_messages),
         "no_contact": len(no_contact),
+        "endings_lost": len(endings_unasked) + len(endings_unsent),
         **retention,
         "stuck": len(to_send["stuck"]),
     }

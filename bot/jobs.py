@@ -3,7 +3,7 @@
 They take ids, read the clock themselves, and are safe to run twice.
 """
 
-from bot import conversation, escalation_notices, intake, notices, outbound, privacy, relay
+from bot import conversation, ending_notice, ending_start, escalation_notices, intake, notices, outbound, privacy, relay
 from bot.services import Services, current_services
 from storage.db import session_scope
 from storage.models import Intake, Message
@@ -25,6 +25,10 @@ def handle_inbound(message_id: int) -> None:
         services.queue.enqueue(relay_to_coordinator, relayed_id)
     for participant_id in outcome.erase_ids:
         services.queue.enqueue(erase_participant, participant_id)
+    for participant_id in outcome.ending_ask_ids:
+        services.queue.enqueue(ask_ending, participant_id)
+    for ending_id in outcome.ending_ids:
+        services.queue.enqueue(notify_ending, ending_id)
 
 
 def _from_coordinator(services: Services, message_id: int) -> bool:
@@ -72,3 +76,19 @@ def notify_absence(absence_id: int) -> None:
 def erase_participant(participant_id: int) -> None:
     services = current_services()
     privacy.erase_after_goodbye(services, participant_id, services.clock())
+
+
+def ask_ending(participant_id: int) -> None:
+    """The ending dialogue's first question (bot/ending_start.py), once."""
+    services = current_services()
+    message_id = ending_start.ask(services, participant_id, services.clock())
+    if message_id is not None:
+        services.queue.enqueue(send_message, message_id)
+
+
+def notify_ending(ending_id: int) -> None:
+    """The answered ending dialogue, in Dutch, to the coordinator (bot/ending_notice.py), once."""
+    services = current_services()
+    message_id = ending_notice.notify(services, ending_id, services.clock())
+    if message_id is not None:
+        services.queue.enqueue(send_message, message_id)

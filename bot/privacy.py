@@ -27,6 +27,7 @@ from storage.models import (
     Appointment,
     AppointmentStatus,
     CachedTranslation,
+    Ending,
     Escalation,
     EscalationEvent,
     FlowRun,
@@ -72,6 +73,7 @@ def export(db: DbSession, participant: Participant) -> dict[str, Any]:
             for e in escalations
         ],
         "referral": referrals.export(db, participant),
+        "ending": [_dump(e, exclude={"participant_id"}) for e in _rows(db, Ending, participant.id)],
     }
 
 
@@ -140,6 +142,7 @@ def erase(services: Services, db: DbSession, participant: Participant, now: date
     referrals.erase(db, participant)  # who brought them is about them too
     db.exec(delete(Intake).where(col(Intake.participant_id) == participant.id))
     db.exec(delete(Placement).where(col(Placement.participant_id) == participant.id))
+    db.exec(delete(Ending).where(col(Ending.participant_id) == participant.id))
     db.exec(delete(FlowRun).where(col(FlowRun.participant_id) == participant.id))
     _anonymise(participant, now)
     db.add(participant)
@@ -163,6 +166,8 @@ def _texts_of(db: DbSession, participant: Participant, messages: list[Message]) 
     if intake:
         texts += [a["original"] for a in intake.answers.values() if isinstance(a, dict) and "original" in a]
     texts += [a.own_words["original"] for a in _rows(db, Absence, participant.id) if a.own_words]
+    for ending in _rows(db, Ending, participant.id):
+        texts += [a["original"] for a in ending.answers.values() if isinstance(a, dict) and "original" in a]
     return [t.strip() for t in texts if t and t.strip()]
 
 
@@ -241,8 +246,8 @@ def _blank_old_messages(services: Services, db: DbSession, before: datetime) -> 
 
 
 def _inactive_since(db: DbSession, cutoff: datetime) -> list[Participant]:
-    """Not erased, nothing written since `cutoff`, and no appointment after it (an ending cancels the
-    future ones, so the clock then runs from the last one kept)."""
+    """Not erased, nothing written since `cutoff`, no appointment after it (an ending cancels the
+    future ones, so the clock then runs from the last one kept) and not ended after it."""
     recent = select(Appointment.participant_id).where(
         col(Appointment.ends_at) >= cutoff, Appointment.status != AppointmentStatus.CANCELLED
     )
@@ -251,5 +256,6 @@ def _inactive_since(db: DbSession, cutoff: datetime) -> list[Participant]:
         .where(~col(Participant.phone).startswith("erased:"))
         .where(func.coalesce(Participant.last_inbound_at, Participant.created_at) < cutoff)
         .where(col(Participant.id).not_in(recent))
+        .where(or_(col(Participant.ended_at).is_(None), col(Participant.ended_at) < cutoff))
     )
     return list(db.exec(statement).all())

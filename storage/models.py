@@ -483,3 +483,29 @@ class Placement(SQLModel, table=True):
     consulent_phone: str = Field(default="", max_length=20)
     consulent_email: str = Field(default="", max_length=200)
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
+
+
+class Ending(SQLModel, table=True):
+    """The ending dialogue (afronden) of one participant: why it ended and what they answered.
+
+    Own words are kept as {"original", "language", "dutch", "status"}, like the kennismaking's,
+    so the coordinator sees them beside the Dutch.
+    """
+
+    __tablename__ = "ending"
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", unique=True)
+    reason: str = Field(max_length=20, description="newcomer, term or organisation")
+    language: str = Field(max_length=8)
+    started_at: datetime = Field(sa_column=_utc_column(False))
+    # When its first question was stored to send (claimed once: a job run twice asks once).
+    asked_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # When they finished the dialogue; None while it waits for their answers.
+    answered_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # By output name (flows/afronden.yaml): went_well, went_well_words, better, come_back, papers, answered.
+    answers: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
+    # The centre's text for the consulent (ENDING_CONSULENT_NOTE) as it was when the dialogue started.
+    consulent_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # When the coordinator was sent the summary (once).
+    notified_at: datetime | None = Field(default=None, sa_column=_utc_column())

@@ -368,10 +368,14 @@ def test_the_openapi_document_comes_from_the_routes_and_models(client: FlaskClie
         "/api/participants",
         "/api/participants/{participant_id}",
         "/api/participants/{participant_id}/export",
+        "/api/participants/{participant_id}/end",
         "/api/appointments",
         "/api/appointments/{appointment_id}",
     }
     assert set(paths["/api/appointments/{appointment_id}"]) == {"get", "patch"}
+    end = paths["/api/participants/{participant_id}/end"]["post"]
+    assert end["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/EndIn"}
+    assert {"200", "401", "404", "409", "422"} <= set(end["responses"])
     for path, model in (("/api/participants", api.ParticipantIn), ("/api/appointments", api.AppointmentIn)):
         body = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
         assert body == {"$ref": f"#/components/schemas/{model.__name__}"}

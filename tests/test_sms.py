@@ -12,6 +12,8 @@ CATALOGS = Catalogs.load(ROOT / "translations")
 # A realistic fill for placeholders: a long place name, an address and a route link (and a length limit).
 SAMPLE = {
     "hoped": "Koken voor veel mensen.",
+    # The centre's note for the consulent (ENDING_CONSULENT_NOTE), as the newcomer reads it.
+    "note": "Zij heeft vier weken goed meegewerkt.",
     "max": "100",
     "when": datetime(2026, 12, 1, 12, 0, tzinfo=UTC).isoformat(),
     "place": "Buurthuis De Linde",

@@ -12,6 +12,8 @@ from bot.config import Settings
 from bot.dashboard import (  # noqa: F401  (routes)
     ambassadors,
     appointments,
+    ending,
+    holidays,
     inbox,
     login,
     overview,

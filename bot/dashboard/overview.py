@@ -140,7 +140,7 @@ def bars(weeks: list[Week], series: tuple[str, ...]) -> tuple[list[Bar], int]:
     return drawn, top
 
 
-def _chosen_coordinator() -> int | None:
+def chosen_coordinator() -> int | None:
     """A begeleider sees their own numbers; the centre all, or one coordinator's."""
     user = current_user()
     if not sees_everything(user):
@@ -152,7 +152,7 @@ def _chosen_coordinator() -> int | None:
 @bp.get("/overview")
 def overview():
     services = current_services()
-    coordinator_id = _chosen_coordinator()
+    coordinator_id = chosen_coordinator()
     with session_scope(services.db) as db:
         weeks = weekly(db, services.clock(), coordinator_id)
         coordinators = coordinator_names(db)
@@ -176,7 +176,7 @@ def overview():
 def overview_csv():
     services = current_services()
     with session_scope(services.db) as db:
-        weeks = weekly(db, services.clock(), _chosen_coordinator())
+        weeks = weekly(db, services.clock(), chosen_coordinator())
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     names = [f.name for f in fields(Week)]

@@ -9,8 +9,9 @@ from sqlalchemy import or_
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
-from bot import audit, privacy
+from bot import audit, checkins, ending, ending_dialogue, ending_notice, privacy
 from bot.dashboard.access import bp, current_user, participant_or_404, sees_everything, visible_participants
+from bot.dashboard.checkin_chart import checkin_view
 from bot.flow.outputs import INTAKE
 from bot.i18n import SUPPORTED_LANGUAGES
 from bot.intake import dutch_fields, language_name, own_words_lines
@@ -99,6 +100,9 @@ def participant(participant_id: int):
             "absences": _absences(db, shown.id),
             "conversation": conversation(services, db, shown),
             "trail": _trail(db, shown.id),
+            "ending": _ending(services, db, shown),
+            "reasons": ending.REASONS,
+            **checkin_view(list(checkins.answers_of(db, shown.id))),
             "may_erase": sees_everything(current_user()) and not privacy.is_erased(shown),
         }
     return render_template("dashboard/participant.html", **context)
@@ -110,6 +114,14 @@ def _intake(services: Services, db: DbSession, participant: Participant) -> list
         return []
     flow = services.book.producer(INTAKE)
     return dutch_fields(stored, flow, services.catalogs, services.coordinator_texts)
+
+
+def _ending(services: Services, db: DbSession, participant: Participant) -> tuple[str, list] | None:
+    """The ending dialogue's heading and (Dutch label, lines) per answer; None before any ending."""
+    row = ending_dialogue.of(db, participant.id)
+    if row is None:
+        return None
+    return ending_notice.heading(services, row, participant), ending_notice.fields(services, row)
 
 
 def _appointments(db: DbSession, participant_id: int) -> list[Appointment]:

@@ -21,7 +21,7 @@ class Output:
     max_length: int | None = None
 
 
-INTAKE, ABSENCE, QUESTION, CHECKIN = "intake", "absence", "question", "checkin"
+INTAKE, ABSENCE, QUESTION, CHECKIN, ENDING = "intake", "absence", "question", "checkin", "ending"
 
 PRODUCTS: dict[str, dict[str, Output]] = {
     # bot/conversation.py (the participant), bot/appointments.py (work days from the kennismaking)
@@ -60,6 +60,16 @@ PRODUCTS: dict[str, dict[str, Output]] = {
         "checkin.wants_person": Output(YES_NO),
         "checkin.contact_way": Output(CHOICE, frozenset({"message", "voice", "call"})),
         "checkin.with_whom": Output(CHOICE, frozenset({"alone", "interpreter", "trusted_person"})),
+    },
+    # bot/ending_dialogue.py: the ending dialogue (afronden); bot/ending_notice.py shows it in Dutch
+    ENDING: {
+        "ending.answered": Output(YES_NO),
+        "ending.went_well": Output(CHOICES),
+        "ending.went_well_words": Output(TEXT),
+        "ending.better": Output(TEXT),
+        "ending.come_back": Output(CHOICE, frozenset({"yes", "no", "maybe"})),
+        # Whether a getuigschrift and/or certificate is to be made (bot/documents/)
+        "ending.papers": Output(CHOICE, frozenset({"testimonial", "certificate", "both", "none"})),
     },
 }
 # Every output by name (names are unique across products).

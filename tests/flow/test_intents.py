@@ -163,8 +163,8 @@ def test_not_understood_says_which_numbers_to_send(book: FlowBook) -> None:
     dialogue.say("menu")
     dialogue.say("blabla")
     [hint] = [t for t in dialogue.sent[0].texts if isinstance(t, TextRef) and t.key == "input.send_a_number"]
-    assert hint.params == {"max": "6"}
-    assert "1 ilaa 6" in render(CATALOGS, dialogue.sent[0])
+    assert hint.params == {"max": "7"}
+    assert "1 ilaa 7" in render(CATALOGS, dialogue.sent[0])
 
 
 @pytest.mark.parametrize(

@@ -82,7 +82,7 @@ def test_an_output_in_a_flow_that_produces_nothing_is_refused(flows: Path) -> No
 
 def test_an_unknown_product_is_refused(flows: Path) -> None:
     edit(flows / "afmelden.yaml", "produces: absence\n", "produces: absences\n")
-    expected = "afmelden.yaml: 'produces' input should be 'intake', 'absence', 'question' or 'checkin'"
+    expected = "afmelden.yaml: 'produces' input should be 'intake', 'absence', 'question', 'checkin' or 'ending'"
     with pytest.raises(FlowError, match=expected):
         load_book(flows, CATALOGS)
 

@@ -21,6 +21,7 @@ TABLES = {
     "participant",
     "whatsapp_content",
     "checkin",
+    "ending",
     "message",
     "flow_session",
     "intake",

@@ -28,6 +28,7 @@ class SignalStep(StepBase):
         "absence_late",
         "erase_requested",
         "referrer_may_know",
+        "ending_requested",
     ]
     next: str
 
