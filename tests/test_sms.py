@@ -14,6 +14,7 @@ SAMPLE = {
     "hoped": "Koken voor veel mensen.",
     # The centre's note for the consulent (ENDING_CONSULENT_NOTE), as the newcomer reads it.
     "note": "Zij heeft vier weken goed meegewerkt.",
+    "minutes": "15",
     "max": "100",
     "when": datetime(2026, 12, 1, 12, 0, tzinfo=UTC).isoformat(),
     "place": "Buurthuis De Linde",
@@ -54,7 +55,10 @@ def test_report_the_segments_of_every_text_per_language(capsys) -> None:
     """Printed with the test run: which texts cost the most by SMS, per language."""
     rows = []
     for language in SUPPORTED_LANGUAGES:
-        texts = sorted(key for key in CATALOGS.keys("nl") if not key.endswith(".words"))  # words are never sent
+        # Words people write and the papers' texts (printed in a PDF) are never sent as a message.
+        texts = sorted(
+            key for key in CATALOGS.keys("nl") if not key.endswith(".words") and not key.startswith("paper.")
+        )
         costs = {key: segments(filled(language, key)) for key in texts}
         worst = max(costs, key=lambda key: costs[key][1])
         ucs2 = sum(1 for encoding, _ in costs.values() if encoding == "UCS-2")
