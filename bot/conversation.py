@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session as DbSession
 
-from bot import absences, appointments, checkins, escalations, media, opt_out, relay
+from bot import absences, appointments, checkins, escalations, media, opt_out, relay, voice_notes
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
 from bot.flow.model import Input, Run
@@ -166,20 +166,34 @@ def _passed_to_a_person(
         return False
     if engine.reaches_bot(services.book, Input(text=message.body)):
         return False
+    asked_at = _question_asked_at(services, db, participant, now)
     if any(media.is_voice(item) for item in message.media):
+        if _answers_a_choice(services, db, participant, asked_at, now):
+            return False  # the engine asks again, with the choices (and their voice note)
         escalation, is_new = escalations.open_or_join(services, db, participant, "voice_note", now, flow_id="relay")
         outcome.escalation_ids.append(escalation.id)
         if is_new:  # the notice carries this message; tell them a person will listen
             told = queries.add_outbound(db, participant, expect_contact(services, participant, now), now)
             outcome.outbound_ids.append(told.id)
             return True
-    escalation = relay.takes(db, participant, _question_asked_at(services, db, participant, now))
+    escalation = relay.takes(db, participant, asked_at)
     if escalation is None:
         return False
     message.escalation_id = escalation.id
     db.add(message)
     outcome.relay_ids.append(message.id)
     return True
+
+
+def _answers_a_choice(
+    services: Services, db: DbSession, participant: Participant, asked_at: datetime | None, now: datetime
+) -> bool:
+    """A voice note where the bot waits for a pick of choices, and no person is taking their words:
+    the choices come again (a voice note cannot pick one). At a free-text moment a person listens."""
+    if asked_at is None or relay.takes(db, participant, asked_at) is not None:
+        return False
+    stored = queries.flow_run_of(db, participant.id)
+    return engine.waits_for_choice(services.book, Run.from_dict(stored.state), now)
 
 
 def _question_asked_at(services: Services, db: DbSession, participant: Participant, now: datetime) -> datetime | None:
@@ -220,7 +234,8 @@ def _forget_words(db: DbSession, message: Message) -> None:
 def _advance(
     services: Services, db: DbSession, participant: Participant, message: Message, now: datetime
 ) -> tuple[Run, list[Event]]:
-    answer = Input(text=message.body, button_payload=message.button_payload, media_count=message.num_media)
+    voice = any(media.is_voice(item) for item in message.media)
+    answer = Input(text=message.body, button_payload=message.button_payload, media_count=message.num_media, voice=voice)
     facts = facts_of(db, participant, now)
     stored = queries.flow_run_of(db, participant.id)
     if stored is not None and stored.flow_id in services.book.flows:
@@ -254,10 +269,11 @@ def apply_events(
     services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime
 ) -> Outcome:
     """Apply events in order; every text of one turn goes out as one message."""
-    outcome, bodies, pictures, after = Outcome(), [], [], []
+    outcome, bodies, pictures, after, said = Outcome(), [], [], [], []
     for event in events:
         if isinstance(event, SendMessage):
             bodies.append(render(services.catalogs, event))
+            said.append(event)
             pictures += [{"url": link} for link in event.media]
         elif isinstance(event, LanguageChosen):
             participant.language = event.language
@@ -280,7 +296,8 @@ def apply_events(
     db.add(participant)
     if bodies or after:
         body = "\n\n".join(bodies + after)
-        outcome.outbound_ids.append(queries.add_outbound(db, participant, body, now, pictures).id)
+        keys = voice_notes.spoken_keys(said, participant.language)
+        outcome.outbound_ids.append(voice_notes.add_outbound(services, db, participant, body, now, pictures, keys).id)
     return outcome
 
 
@@ -302,6 +319,7 @@ def _flow_completed(
         participant.name = outputs.get("participant.name") or participant.name
         participant.reminders = bool(outputs.get("participant.reminders"))
         participant.checkin_rhythm = outputs.get("participant.checkin_rhythm") or participant.checkin_rhythm
+        participant.contact = outputs.get("participant.contact") or participant.contact
         participant.holidays = [h for h in outputs.get("participant.holidays") or [] if h in KEPT]
         outcome.intake_ids.append(intake.id)
     elif ended.produces == ABSENCE and "appointment" in ended.facts:

@@ -365,6 +365,7 @@ def test_the_kennismaking_ends_with_its_outputs_by_name(book: FlowBook) -> None:
         "intake.learn_words": fill("$learn_words", "nl"),
         "participant.checkin_rhythm": answers["checkin"],
         "participant.holidays": answers["holidays"],
+        "participant.contact": answers["contact"],
     }
 
 
