@@ -76,7 +76,7 @@ def build_services(settings: Settings, app: Flask) -> Services:
         translator=Translator.from_settings(settings, db),
         templates=Templates.load(settings.whatsapp_templates, catalogs, coordinator_texts),
         mailer=SmtpMailer(settings.smtp_url, settings.smtp_from) if settings.smtp_url else None,
-        voice=VoiceCatalog(settings.recorded_voice_dir, settings.voice_dir, catalogs.languages, settings.voice_synthetic),
+        voice=VoiceCatalog.for_settings(settings, catalogs.languages),
         start_words=opt_out.start_words(catalogs),
         delete_words=opt_out.catalog_words(catalogs, "global.delete.words"),
     )

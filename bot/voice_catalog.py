@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from bot.config import Settings
+
 SUFFIX = ".ogg"
 SYNTHETIC_SUFFIX = ".synthetic.ogg"
 MARKER = ".changed"
@@ -64,6 +66,10 @@ class VoiceCatalog:
         self._index: dict[tuple[str, str], Recording] = {}
         self._seen: int | None = None
         self.reload()
+
+    @classmethod
+    def for_settings(cls, settings: Settings, languages: tuple[str, ...]) -> "VoiceCatalog":
+        return cls(settings.recorded_voice_dir, settings.voice_dir, languages, settings.voice_synthetic)
 
     def find(self, language: str, key: str) -> Recording | None:
         """The recording to send for a text, if any (synthetic ones only while allowed)."""
