@@ -27,7 +27,7 @@ ENGINE_SPOKEN = (
 # Said after a text whose details (date, place) were left out of the spoken words.
 DETAILS_IN_TEXT = "voice.details_in_text"
 # A line with less than this many words before its first placeholder ("Waar: {place}") is not said.
-_MIN_WORDS = 2
+_MIN_WORDS = 3
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,:;!?،؛؟])")
 
 
