@@ -26,6 +26,7 @@ from bot.schedule import ScheduleError
 from bot.security_headers import WAITRESS_OPTIONS
 from bot.services import EXTENSION, Services
 from bot.users import user_command
+from bot.voice_cli import voice_command
 from storage import queries
 from storage.db import session_scope
 from storage.migrate import upgrade
@@ -50,6 +51,7 @@ bot.add_command(export_command)
 bot.add_command(erase_command)
 bot.add_command(checkins_command)
 bot.add_command(end_command)
+bot.add_command(voice_command)
 
 
 @bot.command()

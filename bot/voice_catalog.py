@@ -22,6 +22,7 @@ from bot.config import Settings
 SUFFIX = ".ogg"
 SYNTHETIC_SUFFIX = ".synthetic.ogg"
 MARKER = ".changed"
+MISSING = "missing"
 # Catalog keys as the PO files have them; anything else never becomes a path.
 _KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 
@@ -83,6 +84,11 @@ class VoiceCatalog:
         """Every recording of a language by key, synthetic ones too (for the status pages)."""
         self._refresh()
         return {key: recording for (lang, key), recording in self._index.items() if lang == language}
+
+    def states(self, language: str, keys: list[str]) -> dict[str, str]:
+        """Per key: recorded, synthetic or missing."""
+        recordings = self.all(language)
+        return {key: str(recordings[key].source) if key in recordings else MISSING for key in keys}
 
     def reload(self) -> None:
         self._seen = self._marker_time()
