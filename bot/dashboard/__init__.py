@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from bot import api, webhooks
 from bot.config import Settings
-from bot.dashboard import appointments, inbox, login, overview, participants, privacy  # noqa: F401  (routes)
+from bot.dashboard import appointments, inbox, login, overview, participants, privacy, voice  # noqa: F401  (routes)
 from bot.dashboard.access import bp
 from bot.dashboard.texts import local, refused, t, when
 
