@@ -11,6 +11,17 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 
 # The lock holds every package at its tested version, dependencies included: nothing else is resolved.
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 
+# Voice notes: ffmpeg makes OGG/Opus of uploads, espeak-ng speaks where the centre allows it (Debian packages).
+if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg espeak-ng
+  else
+    echo "ffmpeg or espeak-ng not found: uploads on the dashboard's Spraak page and 'bot voice synthesize' need them" >&2
+    echo "  (sudo apt-get install ffmpeg espeak-ng)" >&2
+  fi
+fi
+
 if ! grep -qs '^SECRET_KEY=' .env; then
   echo "SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')" >> .env
   echo "wrote a new SECRET_KEY to .env"

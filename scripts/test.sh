@@ -19,6 +19,16 @@ if [ ! -x .tools/node_modules/.bin/prism ]; then
   fi
 fi
 
+# Voice notes: ffmpeg makes OGG/Opus of uploads, espeak-ng speaks where the centre allows it (Debian packages).
+if ! command -v ffmpeg >/dev/null || ! command -v espeak-ng >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg espeak-ng
+  else
+    echo "ffmpeg or espeak-ng not found: the voice tests will be skipped (they fail under CI=true)" >&2
+  fi
+fi
+
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   echo "chromium not found: the browser tests will be skipped (they fail under CI=true)" >&2
 fi

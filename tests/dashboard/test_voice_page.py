@@ -13,6 +13,7 @@ from bot.voice_script import spoken_keys
 from storage.db import session_scope
 from storage.models import AuditEntry, User
 from tests.dashboard.conftest import ANNA, CENTRE, Centre, Live, login
+from tests.test_voice_catalog import require_audio_tools
 
 
 def tone_wav(seconds: float = 1.5, rate: int = 16000) -> bytes:
@@ -30,6 +31,7 @@ def tone_wav(seconds: float = 1.5, rate: int = 16000) -> bytes:
 
 
 def test_the_centre_sees_what_is_missing_and_an_upload_becomes_a_voice_note(page, live: Live, centre: Centre) -> None:
+    require_audio_tools()
     services = live.services
     every = len(spoken_keys(services.book))
     login(page, CENTRE)
@@ -60,6 +62,7 @@ def test_the_centre_sees_what_is_missing_and_an_upload_becomes_a_voice_note(page
 
 
 def test_a_file_that_is_no_audio_or_without_its_token_is_refused(page, live: Live, centre: Centre) -> None:
+    require_audio_tools()
     login(page, CENTRE)
     page.goto("/dashboard/voice/so/reminder.text")
     page.get_by_label("Geluidsbestand").set_input_files(
