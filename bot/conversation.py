@@ -28,6 +28,8 @@ MAX_ATTEMPTS = 3
 # More than FLOOD_PER_MINUTE messages in this window are kept, not answered.
 FLOOD_WINDOW = timedelta(minutes=1)
 ERASE_FLOW = "wissen"
+# A person will contact them: today, or from the next time the office is open ({when}).
+EXPECT_SOON, EXPECT_LATER = "escalation.expect_soon", "escalation.expect_later"
 
 
 @dataclass
@@ -120,7 +122,8 @@ def _stopped(
     elif participant.stopped_at is not None and opt_out.is_one_of(message.body, services.start_words):
         opt_out.start(participant)
         reply = services.catalogs.text(participant.language or "nl", "global.start.reply")
-        outcome.outbound_ids.append(queries.add_outbound(db, participant, reply, now).id)
+        told = voice_notes.add_outbound(services, db, participant, reply, now, keys=["global.start.reply"])
+        outcome.outbound_ids.append(told.id)
     elif participant.stopped_at is None:
         outcome.outbound_ids += relay.deliver_owed(db, now, participant_id=participant.id)
         return False
@@ -150,7 +153,8 @@ def _flooding(services: Services, db: DbSession, participant: Participant, now: 
         return False
     if count == limit + 1:  # one notice, then silence until it calms down
         notice = services.catalogs.text(participant.language or "nl", "flood.notice")
-        outcome.outbound_ids.append(queries.add_outbound(db, participant, notice, now).id)
+        told = voice_notes.add_outbound(services, db, participant, notice, now, keys=["flood.notice"])
+        outcome.outbound_ids.append(told.id)
     return True
 
 
@@ -173,7 +177,8 @@ def _passed_to_a_person(
         escalation, is_new = escalations.open_or_join(services, db, participant, "voice_note", now, flow_id="relay")
         outcome.escalation_ids.append(escalation.id)
         if is_new:  # the notice carries this message; tell them a person will listen
-            told = queries.add_outbound(db, participant, expect_contact(services, participant, now), now)
+            text, key = expect_contact(services, participant, now), expect_contact_key(services, now)
+            told = voice_notes.add_outbound(services, db, participant, text, now, keys=[key])
             outcome.outbound_ids.append(told.id)
             return True
     escalation = relay.takes(db, participant, asked_at)
@@ -211,9 +216,14 @@ def expect_contact(services: Services, participant: Participant, now: datetime) 
     language = participant.language or "nl"
     hours = services.settings.office_hours
     if hours.is_open(now):
-        return services.catalogs.text(language, "escalation.expect_soon")
+        return services.catalogs.text(language, EXPECT_SOON)
     when = shown_params({"when": hours.next_open(now).isoformat()}, language)
-    return services.catalogs.text(language, "escalation.expect_later", when)
+    return services.catalogs.text(language, EXPECT_LATER, when)
+
+
+def expect_contact_key(services: Services, now: datetime) -> str:
+    """The catalog key of expect_contact's text (for its voice note)."""
+    return EXPECT_SOON if services.settings.office_hours.is_open(now) else EXPECT_LATER
 
 
 def _merge(outcome: Outcome, more: Outcome) -> None:
@@ -269,7 +279,7 @@ def apply_events(
     services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime
 ) -> Outcome:
     """Apply events in order; every text of one turn goes out as one message."""
-    outcome, bodies, pictures, after, said = Outcome(), [], [], [], []
+    outcome, bodies, pictures, after, said, after_keys = Outcome(), [], [], [], [], []
     for event in events:
         if isinstance(event, SendMessage):
             bodies.append(render(services.catalogs, event))
@@ -291,12 +301,13 @@ def apply_events(
             # Not understood: they may still answer the question; the text says a person will help.
             told = is_new and event.reason != "not_understood"
             after += [expect_contact(services, participant, now)] if told else []
+            after_keys += [expect_contact_key(services, now)] if told else []
         elif isinstance(event, FlowEnded) and event.completed:
             _flow_completed(services, db, participant, event, now, outcome)
     db.add(participant)
     if bodies or after:
         body = "\n\n".join(bodies + after)
-        keys = voice_notes.spoken_keys(said, participant.language)
+        keys = voice_notes.spoken_keys(said, participant.language) + after_keys
         outcome.outbound_ids.append(voice_notes.add_outbound(services, db, participant, body, now, pictures, keys).id)
     return outcome
 

@@ -24,6 +24,8 @@ ENGINE_SPOKEN = (
     T.SESSION_EXPIRED,
     T.SUMMARY_QUESTION,
 )
+# Texts bot/conversation.py sends outside the flows.
+HOST_SPOKEN = ("global.start.reply", "flood.notice", "escalation.expect_soon", "escalation.expect_later")
 # Said after a text whose details (date, place) were left out of the spoken words.
 DETAILS_IN_TEXT = "voice.details_in_text"
 # A line with less than this many words before its first placeholder ("Waar: {place}") is not said.
@@ -39,7 +41,7 @@ def spoken_keys(book: FlowBook) -> list[str]:
             text = getattr(step, "text", None)
             if isinstance(text, str):
                 keys[text] = None
-    keys.update(dict.fromkeys(ENGINE_SPOKEN))
+    keys.update(dict.fromkeys((*ENGINE_SPOKEN, *HOST_SPOKEN)))
     return list(keys)
 
 
