@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import audio, audit
 from bot.dashboard.access import bp, current_user, sees_everything
@@ -89,14 +88,15 @@ def voice_audio(language: str, key: str):
 @bp.post("/voice/<language>/<key>")
 def voice_upload(language: str, key: str):
     services, user = _services_for(language, key), current_user()
-    request.max_content_length = MAX_UPLOAD_BYTES
-    try:
-        upload = request.files.get("audio")
-        data = upload.read() if upload else b""
-    except RequestEntityTooLarge:
+    # The form was parsed already (for its CSRF token); Werkzeug keeps large files on disk, not in memory.
+    upload = request.files.get("audio")
+    data = upload.read(MAX_UPLOAD_BYTES + 1) if upload else b""
+    if len(data) > MAX_UPLOAD_BYTES:
         return _refused(language, key, t("voice.too_large"))
     if not data:
         return _refused(language, key, t("voice.no_file"))
+    if not audio.available(audio.FFMPEG):
+        return _refused(language, key, t("voice.no_converter"))
     try:
         converted = audio.to_ogg_opus(data)
     except audio.AudioError:
