@@ -84,3 +84,19 @@ def test_only_the_centre_manages_the_voice_catalog(page, live: Live, centre: Cen
     assert page.get_by_role("link", name="Spraak").count() == 0
     for path in ("/dashboard/voice", "/dashboard/voice/so", "/dashboard/voice/so/reminder.text"):
         assert page.goto(path).status == 404
+
+
+def test_a_voice_note_recorded_in_the_browser_is_kept(page, live: Live, centre: Centre) -> None:
+    """Chromium's fake microphone (a beep) stands in for a person; the page's recorder fills the form."""
+    require_audio_tools()
+    login(page, CENTRE)
+    page.goto("/dashboard/voice/so/reminder.text")
+    page.get_by_role("button", name="Opnemen").click()
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Stoppen").click()
+    page.wait_for_function("document.getElementById('audio').files.length === 1")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("status").inner_text().startswith("Opgeslagen: reminder.text")
+    stored = (live.services.settings.voice_dir / "so" / "reminder.text.ogg").read_bytes()
+    assert stored.startswith(b"OggS") and audio.duration(stored) >= 0.5
