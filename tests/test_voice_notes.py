@@ -19,7 +19,7 @@ from tests.conftest import PUBLIC_BASE_URL, make_app
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.http import serving
 from tests.support.phones import Phones
-from tests.support.twilio import TWILIO_SETTINGS
+from tests.support.twilio import STATUS_PATH, TWILIO_SETTINGS, sign
 from tests.test_appointments import EVENING_BEFORE, add_appointment, add_participant, dispatch_at
 
 # A tone standing in for a Somali recording (tests/data/voice/README.md): no one's voice.
@@ -106,6 +106,22 @@ def test_a_refused_voice_note_leaves_the_text_alone(voice_app: Flask, twilio: Fa
     assert [form["Body"][:8] for form in twilio.sent] == ["Xusuusin"]  # no SMS for the voice note
     with session_scope(services.db) as db:
         assert db.exec(select(Escalation)).all() == []  # the text reached them: nobody to alarm
+
+
+def test_an_undelivered_voice_note_does_not_go_again_by_sms(voice_app: Flask, twilio: FakeTwilio) -> None:
+    services = voice_app.extensions[EXTENSION]
+    somali_participant(services)
+    dispatch_at(services, EVENING_BEFORE)
+    note = outbound(services)[0]
+    form = {"MessageSid": note.twilio_sid, "MessageStatus": "undelivered", "ErrorCode": "63019"}
+    signature = sign(services.settings.webhook_token, PUBLIC_BASE_URL + STATUS_PATH, form)
+    response = voice_app.test_client().post(STATUS_PATH, data=form, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
+    services.queue.join()
+    assert len(twilio.sent) == 2 and len(outbound(services)) == 2
+    with session_scope(services.db) as db:
+        assert db.get(Message, note.id).status == "undelivered"
+        assert db.exec(select(Escalation)).all() == []
 
 
 @pytest.mark.parametrize(
