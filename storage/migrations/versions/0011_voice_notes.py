@@ -20,10 +20,11 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("participant") as batch:
         batch.add_column(sa.Column("contact", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True))
-    with op.batch_alter_table("message") as batch:
-        batch.add_column(sa.Column("voice_for_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key("fk_message_voice_for_id_message", "message", ["voice_for_id"], ["id"])
-        batch.create_index(batch.f("ix_message_voice_for_id"), ["voice_for_id"], unique=False)
+    # The foreign key inline with the new column, so SQLite adds it in place: copying the table
+    # (batch mode) drops the old one, which SQLite refuses while other rows refer to messages.
+    voice_for = sa.Column("voice_for_id", sa.Integer(), sa.ForeignKey("message.id"), nullable=True)
+    op.add_column("message", voice_for, inline_references=True)
+    op.create_index(op.f("ix_message_voice_for_id"), "message", ["voice_for_id"], unique=False)
     _contact_from_kennismaking()
 
 
@@ -41,9 +42,8 @@ def _contact_from_kennismaking() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_message_voice_for_id"), table_name="message")
     with op.batch_alter_table("message") as batch:
-        batch.drop_index(batch.f("ix_message_voice_for_id"))
-        batch.drop_constraint("fk_message_voice_for_id_message", type_="foreignkey")
-        batch.drop_column("voice_for_id")
+        batch.drop_column("voice_for_id")  # PostgreSQL drops its foreign key with it
     with op.batch_alter_table("participant") as batch:
         batch.drop_column("contact")
