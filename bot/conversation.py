@@ -307,7 +307,7 @@ def apply_events(
     db.add(participant)
     if bodies or after:
         body = "\n\n".join(bodies + after)
-        keys = voice_notes.spoken_keys(said, participant.language) + after_keys
+        keys = voice_notes.keys_said(said, participant.language) + after_keys
         outcome.outbound_ids.append(voice_notes.add_outbound(services, db, participant, body, now, pictures, keys).id)
     return outcome
 

@@ -36,7 +36,7 @@ MAX_PER_MESSAGE = 3
 _SALT = "welkom-voice"
 
 
-def spoken_keys(messages: Iterable[SendMessage], language: str | None) -> list[str]:
+def keys_said(messages: Iterable[SendMessage], language: str | None) -> list[str]:
     """The catalog keys of the texts in these messages, in order, as the participant reads them."""
     keys: list[str] = []
     for message in messages:
