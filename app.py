@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from bot import api, cli, dashboard, media, simulator, webhooks
+from bot import api, cli, dashboard, media, simulator, voice_notes, webhooks
 from bot.config import ROOT, load_settings
 from bot.security_headers import add_security_headers
 from bot.services import EXTENSION, build_services
@@ -22,5 +22,6 @@ def create_app(config: Mapping[str, str] | None = None) -> Flask:
     dashboard.init_app(app, settings)
     app.register_blueprint(simulator.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(voice_notes.bp)
     app.cli.add_command(cli.bot)
     return app

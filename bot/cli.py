@@ -29,6 +29,7 @@ from bot.schedule import ScheduleError
 from bot.security_headers import WAITRESS_OPTIONS
 from bot.services import EXTENSION, Services
 from bot.users import user_command
+from bot.voice_cli import voice_command
 from bot.whatsapp_cli import whatsapp_command
 from storage import queries
 from storage.db import session_scope
@@ -60,6 +61,7 @@ bot.add_command(source_command)
 bot.add_command(document_command)
 bot.add_command(ending_command)
 bot.add_command(holidays_command)
+bot.add_command(voice_command)
 
 
 @bot.command()

@@ -85,6 +85,10 @@ class Settings(BaseSettings):
     office_hours: OfficeHours = OfficeHours.parse("Mon-Fri 09:00-17:00")
     # Copies of the photos and voice notes people send (Twilio deletes its own after a while).
     media_dir: Path = ROOT / "instance" / "media"
+    # Voice notes uploaded on the dashboard or made by `bot voice synthesize` (bot/voice_catalog.py).
+    voice_dir: Path = ROOT / "instance" / "voice"
+    # Whether an offline speech engine (espeak-ng) may fill gaps in the voice catalog; the centre decides.
+    voice_synthetic: bool = False
     # More messages than this a minute from one number are kept but not answered (one notice).
     flood_per_minute: int = Field(default=20, ge=1)
     # Message texts older than this are blanked; participants inactive this long are erased.
@@ -149,6 +153,11 @@ class Settings(BaseSettings):
     @property
     def translations_dir(self) -> Path:
         return ROOT / "translations"
+
+    @property
+    def recorded_voice_dir(self) -> Path:
+        """The recordings that come with the project: translations/voice/<lang>/<key>.ogg."""
+        return ROOT / "translations" / "voice"
 
     @model_validator(mode="before")
     @classmethod

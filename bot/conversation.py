@@ -7,7 +7,18 @@ from typing import Any
 
 from sqlmodel import Session as DbSession
 
-from bot import absences, appointments, checkins, ending_dialogue, escalations, media, opt_out, referrals, relay
+from bot import (
+    absences,
+    appointments,
+    checkins,
+    ending_dialogue,
+    escalations,
+    media,
+    opt_out,
+    referrals,
+    relay,
+    voice_notes,
+)
 from bot.flow import engine
 from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped, TextRef
 from bot.flow.model import Input, Run
@@ -28,6 +39,8 @@ MAX_ATTEMPTS = 3
 # More than FLOOD_PER_MINUTE messages in this window are kept, not answered.
 FLOOD_WINDOW = timedelta(minutes=1)
 ERASE_FLOW = "wissen"
+# A person will contact them: today, or from the next time the office is open ({when}).
+EXPECT_SOON, EXPECT_LATER = "escalation.expect_soon", "escalation.expect_later"
 
 
 @dataclass
@@ -126,7 +139,8 @@ def _stopped(
     elif participant.stopped_at is not None and opt_out.is_one_of(message.body, services.start_words):
         opt_out.start(participant)
         reply = services.catalogs.text(participant.language or "nl", "global.start.reply")
-        outcome.outbound_ids.append(queries.add_outbound(db, participant, reply, now).id)
+        told = voice_notes.add_outbound(services, db, participant, reply, now, keys=["global.start.reply"])
+        outcome.outbound_ids.append(told.id)
     elif participant.stopped_at is None:
         outcome.outbound_ids += relay.deliver_owed(db, now, participant_id=participant.id)
         return False
@@ -156,7 +170,8 @@ def _flooding(services: Services, db: DbSession, participant: Participant, now: 
         return False
     if count == limit + 1:  # one notice, then silence until it calms down
         notice = services.catalogs.text(participant.language or "nl", "flood.notice")
-        outcome.outbound_ids.append(queries.add_outbound(db, participant, notice, now).id)
+        told = voice_notes.add_outbound(services, db, participant, notice, now, keys=["flood.notice"])
+        outcome.outbound_ids.append(told.id)
     return True
 
 
@@ -172,20 +187,35 @@ def _passed_to_a_person(
         return False
     if engine.reaches_bot(services.book, Input(text=message.body)):
         return False
+    asked_at = _question_asked_at(services, db, participant, now)
     if any(media.is_voice(item) for item in message.media):
+        if _answers_a_choice(services, db, participant, asked_at, now):
+            return False  # the engine asks again, with the choices (and their voice note)
         escalation, is_new = escalations.open_or_join(services, db, participant, "voice_note", now, flow_id="relay")
         outcome.escalation_ids.append(escalation.id)
         if is_new:  # the notice carries this message; tell them a person will listen
-            told = queries.add_outbound(db, participant, expect_contact(services, participant, now), now)
+            text, key = expect_contact(services, participant, now), expect_contact_key(services, now)
+            told = voice_notes.add_outbound(services, db, participant, text, now, keys=[key])
             outcome.outbound_ids.append(told.id)
             return True
-    escalation = relay.takes(db, participant, _question_asked_at(services, db, participant, now))
+    escalation = relay.takes(db, participant, asked_at)
     if escalation is None:
         return False
     message.escalation_id = escalation.id
     db.add(message)
     outcome.relay_ids.append(message.id)
     return True
+
+
+def _answers_a_choice(
+    services: Services, db: DbSession, participant: Participant, asked_at: datetime | None, now: datetime
+) -> bool:
+    """A voice note where the bot waits for a pick of choices, and no person is taking their words:
+    the choices come again (a voice note cannot pick one). At a free-text moment a person listens."""
+    if asked_at is None or relay.takes(db, participant, asked_at) is not None:
+        return False
+    stored = queries.flow_run_of(db, participant.id)
+    return engine.waits_for_choice(services.book, Run.from_dict(stored.state), now)
 
 
 def _question_asked_at(services: Services, db: DbSession, participant: Participant, now: datetime) -> datetime | None:
@@ -203,9 +233,14 @@ def expect_contact(services: Services, participant: Participant, now: datetime) 
     language = participant.language or "nl"
     hours = services.settings.office_hours
     if hours.is_open(now):
-        return services.catalogs.text(language, "escalation.expect_soon")
+        return services.catalogs.text(language, EXPECT_SOON)
     when = shown_params({"when": hours.next_open(now).isoformat()}, language)
-    return services.catalogs.text(language, "escalation.expect_later", when)
+    return services.catalogs.text(language, EXPECT_LATER, when)
+
+
+def expect_contact_key(services: Services, now: datetime) -> str:
+    """The catalog key of expect_contact's text (for its voice note)."""
+    return EXPECT_SOON if services.settings.office_hours.is_open(now) else EXPECT_LATER
 
 
 def _merge(outcome: Outcome, more: Outcome) -> None:
@@ -226,7 +261,8 @@ def _forget_words(db: DbSession, message: Message) -> None:
 def _advance(
     services: Services, db: DbSession, participant: Participant, message: Message, now: datetime
 ) -> tuple[Run, list[Event]]:
-    answer = Input(text=message.body, button_payload=message.button_payload, media_count=message.num_media)
+    voice = any(media.is_voice(item) for item in message.media)
+    answer = Input(text=message.body, button_payload=message.button_payload, media_count=message.num_media, voice=voice)
     facts = facts_of(db, participant, now)
     stored = queries.flow_run_of(db, participant.id)
     if stored is not None and stored.flow_id in services.book.flows:
@@ -261,11 +297,12 @@ def apply_events(
     services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime
 ) -> Outcome:
     """Apply events in order; every text of one turn goes out as one message."""
-    outcome, bodies, pictures, after, notices = Outcome(), [], [], [], []
+    outcome, bodies, pictures, after, notices, said, after_keys = Outcome(), [], [], [], [], [], []
     asked: SendMessage | None = None
     for event in events:
         if isinstance(event, SendMessage):
             bodies.append(render(services.catalogs, event))
+            said.append(event)
             pictures += [{"url": link} for link in event.media]
             asked = event if event.asks else asked
         elif isinstance(event, LanguageChosen):
@@ -289,12 +326,14 @@ def apply_events(
             # Not understood: they may still answer the question; the text says a person will help.
             told = is_new and event.reason != "not_understood"
             after += [expect_contact(services, participant, now)] if told else []
+            after_keys += [expect_contact_key(services, now)] if told else []
         elif isinstance(event, FlowEnded) and event.completed:
             _flow_completed(services, db, participant, event, now, outcome)
     db.add(participant)
     if bodies or after:
         body = "\n\n".join(bodies + after)
-        message = queries.add_outbound(db, participant, body, now, pictures)
+        keys = voice_notes.keys_said(said, participant.language) + after_keys
+        message = voice_notes.add_outbound(services, db, participant, body, now, pictures, keys)
         if asked is not None:
             _asks(message, asked)
         outcome.outbound_ids.append(message.id)
@@ -327,6 +366,7 @@ def _flow_completed(
         participant.name = outputs.get("participant.name") or participant.name
         participant.reminders = bool(outputs.get("participant.reminders"))
         participant.checkin_rhythm = outputs.get("participant.checkin_rhythm") or participant.checkin_rhythm
+        participant.contact = outputs.get("participant.contact") or participant.contact
         participant.holidays = [h for h in outputs.get("participant.holidays") or [] if h in KEPT]
         outcome.intake_ids.append(intake.id)
     elif ended.produces == ABSENCE and "appointment" in ended.facts:

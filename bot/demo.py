@@ -132,6 +132,7 @@ def _participant(db: DbSession, name: str, phone: str, language: str, coordinato
 def _history(services: Services, db: DbSession, participant: Participant, now: datetime) -> None:
     """A kennismaking and a few messages, as if the newcomer had written last week."""
     intake = store_intake(db, participant, services.book.producer(INTAKE), AMAL_INTAKE, now - timedelta(days=13))
+    participant.contact = AMAL_INTAKE["contact"]  # as the kennismaking keeps it (voice notes where recorded)
     translate_intake(intake, services.translator, now)
     _chat(db, participant, AMAL_CHAT, now - timedelta(days=7))
 

@@ -3,7 +3,18 @@
 They take ids, read the clock themselves, and are safe to run twice.
 """
 
-from bot import conversation, ending_notice, ending_start, escalation_notices, intake, notices, outbound, privacy, relay
+from bot import (
+    conversation,
+    ending_notice,
+    ending_start,
+    escalation_notices,
+    intake,
+    notices,
+    outbound,
+    privacy,
+    relay,
+    voice_notes,
+)
 from bot.services import Services, current_services
 from storage.db import session_scope
 from storage.models import Intake, Message
@@ -53,7 +64,12 @@ def relay_to_coordinator(message_id: int) -> None:
 
 
 def send_message(message_id: int) -> None:
+    """Send a message, and first the voice notes that speak it (each one sent once, like any message)."""
     services = current_services()
+    with session_scope(services.db) as db:
+        voice_note_ids = voice_notes.going_before(db, message_id)
+    for voice_note_id in voice_note_ids:
+        outbound.send(services, voice_note_id, services.clock())
     outbound.send(services, message_id, services.clock())
 
 

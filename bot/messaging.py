@@ -112,7 +112,9 @@ def fall_back(services: Services, db: DbSession, failed: Message, now: datetime)
     Returns the new message (to send), or None when there is no next route.
     """
     already = db.exec(select(Message.id).where(Message.fallback_of_id == failed.id)).first()
-    if already or failed.channel != Channel.WHATSAPP or not services.settings.twilio_sms_from:
+    # A voice note has no SMS form: the text it goes before carries the words.
+    voice_note = failed.voice_for_id is not None
+    if already or voice_note or failed.channel != Channel.WHATSAPP or not services.settings.twilio_sms_from:
         return None
     participant = db.get(Participant, failed.participant_id) if failed.participant_id else None
     language = participant.language if participant else None
@@ -133,6 +135,9 @@ def open_failure_record(services: Services, db: DbSession, message: Message, now
     """A message that could not reach the newcomer by any route: the coordinator on duty must know."""
     if message.participant_id is None:
         log.error("message %s to a coordinator failed for good (code %s)", message.id, message.error_code)
+        return
+    if message.voice_for_id is not None:
+        log.warning("voice note %s failed for good (code %s); its text goes alone", message.id, message.error_code)
         return
     details = {"message_id": message.id, "error_code": message.error_code, "route": message.route}
     participant = db.get(Participant, message.participant_id)

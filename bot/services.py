@@ -17,6 +17,7 @@ from bot.mail import SmtpMailer
 from bot.queue import InProcessJobQueue, JobQueue, RedisJobQueue
 from bot.templates import Templates
 from bot.translator import Translator
+from bot.voice_catalog import VoiceCatalog
 from storage.db import make_engine
 from storage.models import EMAIL
 from storage.types import utcnow
@@ -38,6 +39,8 @@ class Services:
     templates: Templates
     # E-mail to coordinators who prefer it; None without SMTP_URL.
     mailer: MessageChannel | None = None
+    # The recorded (and, if allowed, synthetic) voice notes per text and language.
+    voice: VoiceCatalog | None = None
     # Words in any language that start messages again after 'stop', and that ask to be erased.
     start_words: frozenset[str] = frozenset()
     delete_words: frozenset[str] = frozenset()
@@ -73,6 +76,7 @@ def build_services(settings: Settings, app: Flask) -> Services:
         translator=Translator.from_settings(settings, db),
         templates=Templates.load(settings.whatsapp_templates, catalogs, coordinator_texts),
         mailer=SmtpMailer(settings.smtp_url, settings.smtp_from) if settings.smtp_url else None,
+        voice=VoiceCatalog.for_settings(settings, catalogs.languages),
         start_words=opt_out.start_words(catalogs),
         delete_words=opt_out.catalog_words(catalogs, "global.delete.words"),
     )

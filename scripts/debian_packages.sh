@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Install the named Debian packages that are missing (apt-get, as root); otherwise say which are missing.
-# The papers (PDF) need Pango for WeasyPrint and Noto fonts for Arabic script and Ge'ez;
-# the tests read the PDFs back with poppler's pdftotext.
+# Used for what the papers (PDF) and the voice notes need; the callers say which and why.
 set -euo pipefail
 missing=()
 for package in "$@"; do
@@ -12,5 +11,5 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
-  echo "missing Debian packages: ${missing[*]} (apt-get install them; the papers need them)" >&2
+  echo "missing Debian packages: ${missing[*]} (apt-get install them)" >&2
 fi

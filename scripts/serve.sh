@@ -11,8 +11,9 @@ python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 
 # The lock holds every package at its tested version, dependencies included: nothing else is resolved.
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
 
-# The papers (PDF): Pango for WeasyPrint, Noto fonts for Arabic script and Ge'ez.
-bash scripts/debian_packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
+# The papers (PDF): Pango for WeasyPrint, Noto fonts for Arabic script and Ge'ez; voice notes: ffmpeg makes
+# OGG/Opus of uploads, espeak-ng speaks where the centre allows it (VOICE_SYNTHETIC).
+bash scripts/debian_packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core ffmpeg espeak-ng
 
 if ! grep -qs '^SECRET_KEY=' .env; then
   echo "SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')" >> .env

@@ -19,8 +19,9 @@ if [ ! -x .tools/node_modules/.bin/prism ]; then
   fi
 fi
 
-# The papers: Pango and Noto fonts to make the PDFs, pdftotext to read them back.
-bash scripts/debian_packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core poppler-utils
+# The papers: Pango and Noto fonts to make the PDFs, pdftotext to read them back; voice notes: ffmpeg
+# makes OGG/Opus of uploads, espeak-ng speaks where the centre allows it. Missing ones skip their tests locally.
+bash scripts/debian_packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core poppler-utils ffmpeg espeak-ng
 
 if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   echo "chromium not found: the browser tests will be skipped (they fail under CI=true)" >&2

@@ -69,6 +69,9 @@ class Participant(SQLModel, table=True):
     # Their volunteering ended (bot/ending.py): nothing more is planned, the retention clock starts.
     ended_at: datetime | None = Field(default=None, sa_column=_utc_column())
     end_reason: str | None = Field(default=None, max_length=20, description="newcomer, term or organisation")
+    # How they prefer to be reached (the kennismaking): whatsapp_text, voice, phone_call or paper.
+    # 'voice' brings a recorded voice note before each text that has one (bot/voice_notes.py).
+    contact: str | None = Field(default=None, max_length=20)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(False))
 
 
@@ -100,6 +103,8 @@ class Message(SQLModel, table=True):
     # How it went out (e.g. "whatsapp", "whatsapp_template:nl", "sms"), and what it replaces.
     route: str | None = Field(default=None, max_length=40)
     fallback_of_id: int | None = Field(default=None, foreign_key="message.id")
+    # A voice note that goes just before the text it speaks (bot/voice_notes.py): that text's id.
+    voice_for_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     # A message relayed between a newcomer and a coordinator, and both its texts:
     # {"original", "language", "dutch", "status"} (see bot/own_words.py).
     escalation_id: int | None = Field(default=None, foreign_key="escalation.id", index=True)

@@ -50,6 +50,8 @@ CLEAN_ENV = {
         "ESCALATION_RENOTIFY_MINUTES",
         "OFFICE_HOURS",
         "MEDIA_DIR",
+        "VOICE_DIR",
+        "VOICE_SYNTHETIC",
         "FLOOD_PER_MINUTE",
         "RETENTION_MESSAGES_DAYS",
         "RETENTION_PARTICIPANT_MONTHS",
@@ -73,6 +75,7 @@ def make_app(tmp_path: Path, **overrides: str) -> Flask:
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "SECRET_KEY": SECRET,
         "MEDIA_DIR": str(tmp_path / "media"),
+        "VOICE_DIR": str(tmp_path / "voice"),
         # Tests type a whole dialogue within a second; flood control has its own tests.
         "FLOOD_PER_MINUTE": "1000",
         **overrides,

@@ -29,7 +29,8 @@ def test_chat_can_send_a_voice_note(app: Flask, services: Services) -> None:
         args=["bot", "chat", "--phone", "0612345678", "--channel", "sms"], input="hoi\n/voice\n"
     )
     assert result.exit_code == 0, result.output
-    assert services.catalogs.text("nl", "input.media_not_supported") in result.output
+    # At the language menu: the choices again, to send a number.
+    assert services.catalogs.text("nl", "input.voice_at_choice") in result.output
 
 
 def test_chat_refuses_a_bad_phone_number(app: Flask) -> None:

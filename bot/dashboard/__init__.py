@@ -20,6 +20,7 @@ from bot.dashboard import (  # noqa: F401  (routes)
     papers,
     participants,
     privacy,
+    voice,
 )
 from bot.dashboard.access import bp
 from bot.dashboard.texts import local, refused, t, when

@@ -102,6 +102,21 @@ def reaches_bot(book: FlowBook, given: Input) -> bool:
     return said not in (None, "help", "thanks")
 
 
+def waits_for_choice(book: FlowBook, run: Run | None, now: datetime) -> bool:
+    """Whether the dialogue waits for a pick of numbered choices (a voice note then gets them again)."""
+    if run is None or run.ended or run.intent or run.phase or now - run.updated_at > book.session_timeout:
+        return False
+    step = book.flows[run.flow_id].steps.get(run.step_id) if run.flow_id in book.flows else None
+    return step is not None and step.waits and bool(step.options(Turn(book, run)))
+
+
+def _lead_for_miss(given: Input, has_options: bool) -> str:
+    """What precedes the question asked again: a voice note where choices are asked, other media, or words."""
+    if given.media_count and not given.text.strip():
+        return T.VOICE_AT_CHOICE if given.voice and has_options else T.MEDIA_NOT_SUPPORTED
+    return T.NOT_UNDERSTOOD
+
+
 def _global_action(book: FlowBook, answer: Input) -> str | None:
     word = normalize(answer.text)
     return next((a for a in GLOBAL_ACTIONS if word and word in book.global_words.get(a, ())), None)
@@ -265,11 +280,12 @@ class Turn:
 
     def miss(self, step: Question, given: Input) -> None:
         self.run.misses += 1
-        lead = T.MEDIA_NOT_SUPPORTED if given.media_count and not given.text.strip() else T.NOT_UNDERSTOOD
+        options = step.options(self)
+        lead = _lead_for_miss(given, bool(options))
         if self.run.misses == 2:
             self.events.append(Escalate("not_understood", self.run.flow_id, step.id))
             lead = T.PERSON_WILL_HELP
-        options = step.options(self) if lead == T.NOT_UNDERSTOOD else []
+        options = options if lead == T.NOT_UNDERSTOOD else []
         what_to_send = [TextRef(T.SEND_A_NUMBER, params={"max": str(len(options))})] if options else []
         self.send(step.prompt(self, [TextRef(lead), *what_to_send]))
 

@@ -53,6 +53,8 @@ class Input:
     text: str = ""
     button_payload: str | None = None
     media_count: int = 0
+    # A voice note among the media: where choices are asked, they come again to tap or send.
+    voice: bool = False
 
 
 @dataclass

@@ -28,6 +28,8 @@ PRODUCTS: dict[str, dict[str, Output]] = {
     INTAKE: {
         "participant.name": Output(TEXT, max_length=100),
         "participant.reminders": Output(YES_NO),
+        # bot/voice_notes.py: 'voice' brings a recorded voice note before each text that has one
+        "participant.contact": Output(CHOICE, frozenset({"whatsapp_text", "voice", "phone_call", "paper"})),
         "intake.days": Output(CHOICES, frozenset({"mon", "tue", "wed", "thu", "fri", "sat", "sun"})),
         "intake.day_parts": Output(CHOICES, frozenset({"morning", "afternoon", "evening"})),
         # bot/checkins.py: how often they are asked how it goes, and what they hoped to learn (shown back)

@@ -4,6 +4,8 @@ LANGUAGE_SELF_NAME = "language.self_name"
 ANOTHER_LANGUAGE = "language.another"
 NOT_UNDERSTOOD = "input.not_understood"
 MEDIA_NOT_SUPPORTED = "input.media_not_supported"
+# A voice note (or picture) where a numbered choice is asked: the choices again, to tap or send.
+VOICE_AT_CHOICE = "input.voice_at_choice"
 PERSON_WILL_HELP = "input.person_will_help"
 # After "not understood" to a numbered question: "send a number from 1 to {max}".
 SEND_A_NUMBER = "input.send_a_number"
@@ -42,6 +44,7 @@ ENGINE_TEXTS = (
     ANOTHER_LANGUAGE,
     NOT_UNDERSTOOD,
     MEDIA_NOT_SUPPORTED,
+    VOICE_AT_CHOICE,
     PERSON_WILL_HELP,
     SEND_A_NUMBER,
     CONFIRM_ANSWER,

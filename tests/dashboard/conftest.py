@@ -49,7 +49,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        # A fake microphone (a beep), allowed without asking: the Spraak page's recorder is tested with it.
+        fake_microphone = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=fake_microphone)
         yield chromium
         chromium.close()
 

@@ -41,9 +41,11 @@ class Dialogue:
         self.session, self.events = engine.start(self.book, flow_id, self.facts, self.now)
         return self.events
 
-    def say(self, text: str, payload: str | None = None, media: int = 0, later: timedelta = timedelta(0)) -> list:
+    def say(
+        self, text: str, payload: str | None = None, media: int = 0, later: timedelta = timedelta(0), voice=False
+    ) -> list:
         self.now += later
-        given = Input(text=text, button_payload=payload, media_count=media)
+        given = Input(text=text, button_payload=payload, media_count=media, voice=voice)
         if self.session is None or self.session.ended:
             self.session, self.events = engine.begin(self.book, self.facts, given, self.now)
         else:
@@ -365,6 +367,7 @@ def test_the_kennismaking_ends_with_its_outputs_by_name(book: FlowBook) -> None:
         "intake.learn_words": fill("$learn_words", "nl"),
         "participant.checkin_rhythm": answers["checkin"],
         "participant.holidays": answers["holidays"],
+        "participant.contact": answers["contact"],
     }
 
 
@@ -402,3 +405,21 @@ def test_a_good_checkin_is_thanked_only_when_the_host_says_it_is_time(book: Flow
         dialogue.start("checkin")
         dialogue.say("1")
         assert [t.key for m in dialogue.sent for t in m.texts] == [last_text]
+
+
+def test_a_voice_note_at_a_choice_gets_the_choices_again_and_a_photo_is_asked_to_be_written(book: FlowBook) -> None:
+    dialogue = intake_dialogue(book, "so")
+    walk_to(dialogue, "dutch", "so")
+    assert engine.waits_for_choice(book, dialogue.session, dialogue.now)
+    assert not engine.waits_for_choice(book, dialogue.session, dialogue.now + book.session_timeout * 2)  # expired
+    dialogue.say("", media=1, voice=True)
+    assert dialogue.keys() == [["input.voice_at_choice", "kennismaking.dutch.ask"]]
+    dialogue.say("1")  # a new question: the misses start again
+    dialogue.say("", media=1)
+    assert dialogue.keys() == [["input.media_not_supported", "kennismaking.contact.ask"]]
+
+
+def test_a_free_text_question_waits_for_no_choice(book: FlowBook) -> None:
+    dialogue = intake_dialogue(book, "so")
+    assert dialogue.waits_at == "kennismaking/name"
+    assert not engine.waits_for_choice(book, dialogue.session, dialogue.now)

@@ -1,0 +1,170 @@
+"""Spoken prompts: a voice note from the catalog before the reminder, for those who chose voice, on WhatsApp."""
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlmodel import col, select
+
+from bot import jobs
+from bot.services import EXTENSION, Services
+from bot.sms import segments
+from bot.voice_notes import signed_url
+from storage.db import session_scope
+from storage.models import Escalation, Message, Participant, Reminder
+from tests.conftest import PUBLIC_BASE_URL, make_app
+from tests.support.fake_twilio import FakeTwilio
+from tests.support.http import serving
+from tests.support.phones import Phones
+from tests.support.twilio import STATUS_PATH, TWILIO_SETTINGS, sign
+from tests.test_appointments import EVENING_BEFORE, add_appointment, add_participant, dispatch_at
+
+# A tone standing in for a Somali recording (tests/data/voice/README.md): no one's voice.
+PLACEHOLDER = Path(__file__).parent / "data" / "voice" / "placeholder-tone.ogg"
+SOMALI = "+31612345678"
+WROTE_AN_HOUR_BEFORE = EVENING_BEFORE.astimezone(UTC) - timedelta(hours=1)
+
+
+@pytest.fixture
+def twilio() -> FakeTwilio:
+    return FakeTwilio()
+
+
+@pytest.fixture
+def voice_app(tmp_path: Path, twilio: FakeTwilio) -> Iterator[Flask]:
+    """Sends through a Twilio-compatible server; the Somali catalog has a recording of the reminder."""
+    recorded = tmp_path / "voice" / "so" / "reminder.text.ogg"
+    recorded.parent.mkdir(parents=True)
+    shutil.copy(PLACEHOLDER, recorded)
+    with serving(twilio) as url:
+        app = make_app(tmp_path, **TWILIO_SETTINGS, TWILIO_API_BASE_URL=url)
+        yield app
+        app.extensions[EXTENSION].db.dispose()
+
+
+def somali_participant(services: Services, channel: str = "whatsapp", contact: str = "voice", wrote=None) -> int:
+    participant_id = add_participant(services, language="so", channel=channel)
+    with session_scope(services.db) as db:
+        participant = db.get(Participant, participant_id)
+        participant.contact, participant.last_inbound_at = contact, wrote or WROTE_AN_HOUR_BEFORE
+        db.add(participant)
+    add_appointment(services, participant_id)
+    return participant_id
+
+
+def fetched(app: Flask, url: str) -> tuple[int, str, bytes]:
+    with app.test_client().get(url.removeprefix(PUBLIC_BASE_URL)) as response:
+        return response.status_code, response.mimetype, response.get_data()
+
+
+def outbound(services: Services) -> list[Message]:
+    with session_scope(services.db) as db:
+        return list(db.exec(select(Message).where(Message.direction == "out").order_by(col(Message.id))).all())
+
+
+def test_someone_who_chose_voice_hears_the_reminder_before_reading_it(voice_app: Flask, twilio: FakeTwilio) -> None:
+    services = voice_app.extensions[EXTENSION]
+    somali_participant(services)
+    dispatch_at(services, EVENING_BEFORE)
+
+    note, text = twilio.sent
+    assert note["To"] == text["To"] == f"whatsapp:{SOMALI}"
+    assert note["MediaUrl"].startswith(f"{PUBLIC_BASE_URL}/voice/") and not note.get("Body")
+    assert text["Body"].startswith("Xusuusin: waxaad ballan leedahay") and "MediaUrl" not in text
+    status, content_type, audio = fetched(voice_app, note["MediaUrl"])
+    assert (status, content_type, audio[:4]) == (200, "audio/ogg", b"OggS")
+    assert audio == PLACEHOLDER.read_bytes()
+
+    stored_note, stored_text = outbound(services)
+    with session_scope(services.db) as db:
+        reminder = db.exec(select(Reminder).where(Reminder.status == "sent")).one()
+    assert reminder.message_id == stored_text.id  # the reminder is the text; the voice note goes with it
+    assert stored_note.voice_for_id == stored_text.id and stored_note.id < stored_text.id
+    assert (stored_note.status, stored_note.route, stored_note.attempts) == ("queued", "whatsapp", 1)
+    assert stored_note.media[0]["voice"] == "reminder.text"
+
+
+def test_each_voice_note_is_sent_once_however_often_its_text_is_sent(voice_app: Flask, twilio: FakeTwilio) -> None:
+    services = voice_app.extensions[EXTENSION]
+    somali_participant(services)
+    dispatch_at(services, EVENING_BEFORE)
+    with voice_app.app_context():
+        jobs.send_message(outbound(services)[-1].id)
+    assert len(twilio.sent) == 2
+
+
+def test_a_refused_voice_note_leaves_the_text_alone(voice_app: Flask, twilio: FakeTwilio) -> None:
+    twilio.script = [400]  # the voice note is refused for good; the text goes
+    services = voice_app.extensions[EXTENSION]
+    somali_participant(services)
+    dispatch_at(services, EVENING_BEFORE)
+    note, text = outbound(services)
+    assert (note.status, text.status) == ("failed", "queued")
+    assert [form["Body"][:8] for form in twilio.sent] == ["Xusuusin"]  # no SMS for the voice note
+    with session_scope(services.db) as db:
+        assert db.exec(select(Escalation)).all() == []  # the text reached them: nobody to alarm
+
+
+def test_an_undelivered_voice_note_does_not_go_again_by_sms(voice_app: Flask, twilio: FakeTwilio) -> None:
+    services = voice_app.extensions[EXTENSION]
+    somali_participant(services)
+    dispatch_at(services, EVENING_BEFORE)
+    note = outbound(services)[0]
+    form = {"MessageSid": note.twilio_sid, "MessageStatus": "undelivered", "ErrorCode": "63019"}
+    signature = sign(services.settings.webhook_token, PUBLIC_BASE_URL + STATUS_PATH, form)
+    response = voice_app.test_client().post(STATUS_PATH, data=form, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
+    services.queue.join()
+    assert len(twilio.sent) == 2 and len(outbound(services)) == 2
+    with session_scope(services.db) as db:
+        assert db.get(Message, note.id).status == "undelivered"
+        assert db.exec(select(Escalation)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("channel", "contact", "hours_since_they_wrote"),
+    [
+        ("sms", "voice", 1),  # SMS carries no voice notes
+        ("whatsapp", "whatsapp_text", 1),  # they chose written messages
+        ("whatsapp", "voice", 25),  # outside WhatsApp's window only a template or SMS may go
+    ],
+)
+def test_no_voice_note_without_voice_whatsapp_and_its_window(
+    voice_app: Flask, twilio: FakeTwilio, channel: str, contact: str, hours_since_they_wrote: int
+) -> None:
+    services = voice_app.extensions[EXTENSION]
+    wrote = EVENING_BEFORE.astimezone(UTC) - timedelta(hours=hours_since_they_wrote)
+    somali_participant(services, channel=channel, contact=contact, wrote=wrote)
+    dispatch_at(services, EVENING_BEFORE)
+    [sent] = twilio.sent
+    assert "MediaUrl" not in sent and len(outbound(services)) == 1
+    if not sent["To"].startswith("whatsapp:"):
+        assert segments(sent["Body"])[1] <= 2  # the short SMS form, as without voice
+
+
+def test_a_voice_note_answering_the_reminder_gets_the_choices_spoken_again(voice_app, twilio: FakeTwilio) -> None:
+    services = voice_app.extensions[EXTENSION]
+    somali_participant(services)
+    dispatch_at(services, EVENING_BEFORE)
+    voice = {"NumMedia": "1", "MediaContentType0": "audio/ogg", "MediaUrl0": "http://127.0.0.1:9/Media/ME1"}
+    Phones(voice_app).send(SOMALI, "", **voice)
+
+    note, text = twilio.sent[2:]
+    assert fetched(voice_app, note["MediaUrl"])[:2] == (200, "audio/ogg")
+    assert text["Body"].startswith(services.catalogs.text("so", "input.voice_at_choice"))
+    assert "Xusuusin: waxaad ballan leedahay" in text["Body"]
+    with session_scope(services.db) as db:
+        assert db.exec(select(Escalation)).all() == []  # a choice: the bot asks again, no person needed yet
+    Phones(voice_app).send(SOMALI, "2")  # cannot come: the reminder's dialogue goes on
+    assert twilio.sent[-1]["Body"] != text["Body"]
+
+
+def test_a_voice_link_is_signed_and_names_a_recording(voice_app: Flask) -> None:
+    assert fetched(voice_app, f"{PUBLIC_BASE_URL}/voice/not-a-signed-token")[0] == 404
+    services = voice_app.extensions[EXTENSION]
+    assert fetched(voice_app, signed_url(services, "so", "reminder.text"))[0] == 200
+    assert fetched(voice_app, signed_url(services, "so", "reminder.see_you"))[0] == 404  # not recorded
+    assert fetched(voice_app, signed_url(services, "..", "so/reminder.text"))[0] == 404
