@@ -26,6 +26,7 @@ from storage.db import session_scope
 
 # What a centre's spreadsheet writes for yes and no, besides what pydantic reads (true/false, yes/no, 1/0).
 _YES_NO = {"ja": "true", "nee": "false"}
+_YES_NO_COLUMNS = ("reminders", "consent")
 # A spreadsheet writes the time people are told, without an offset: that is Amsterdam time.
 _LOCAL_TIMES = ("starts_at", "ends_at")
 # A spreadsheet knows people by their number, not by our id.
@@ -126,8 +127,9 @@ def _check_header(header: list[str], model: type[BaseModel]) -> None:
 
 def _values(header: list[str], cells: list[str]) -> dict[str, str]:
     values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name and cell.strip()}
-    if "reminders" in values:
-        values["reminders"] = _YES_NO.get(values["reminders"].lower(), values["reminders"])
+    for name in _YES_NO_COLUMNS:
+        if name in values:
+            values[name] = _YES_NO.get(values[name].lower(), values[name])
     for name in _LOCAL_TIMES:
         if name in values:
             values[name] = _amsterdam_unless_offset(values[name])

@@ -7,7 +7,7 @@ next tick finds it again.
 import logging
 from datetime import datetime, timedelta
 
-from bot import checkin_dispatch, checkins, escalations, jobs, outbound, privacy, reminders
+from bot import checkin_dispatch, checkins, escalations, introductions, jobs, outbound, privacy, reminders
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -35,6 +35,8 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     with session_scope(services.db) as db:
         notices = escalations.due_notices(db, now)
     retention = privacy.apply_retention(services, now)
+    # Before anything else the bot starts: someone the centre registered first hears who writes.
+    introduced = introductions.introduce_due(services, now)
     confirmations = reminders.confirm_first_appointments(services, now)
     reminder_messages = reminders.dispatch_due(services, now)
     checkins_planned = checkins.plan_missing(services, now)
@@ -43,6 +45,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     no_contact = checkin_dispatch.expire_unanswered(services, now)
     for message_id in [
         *(m for ids in to_send.values() for m in ids),
+        *introduced,
         *confirmations,
         *reminder_messages,
         *checkin_messages,
@@ -57,6 +60,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     for message_id in unrelayed:
         services.queue.enqueue(jobs.relay_to_coordinator, message_id)
     counts = {
+        "introductions": len(introduced),
         "confirmations": len(confirmations),
         "reminders": len(reminder_messages),
         "retries": len(to_send["retries"]),

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlmodel import Session as DbSession
 
-from bot import appointments, conversation, messaging, templates
+from bot import appointments, conversation, introductions, messaging, templates
 from bot.flow import engine
 from bot.flow.engine import REMINDER_FLOW
 from bot.flow.model import Run
@@ -72,8 +72,9 @@ def confirm_first_appointments(services: Services, now: datetime) -> list[int]:
         with session_scope(services.db) as db:
             appointment = db.get(Appointment, appointment_id)
             participant = db.get(Participant, appointment.participant_id)
-            # Not yet reachable (no consent, said stop): asked again on a later tick.
-            if _reachable(participant) and queries.claim_confirmation(db, appointment_id, now):
+            # Not yet reachable (no consent, said stop, not yet told who writes): asked again on a later tick.
+            ready = _reachable(participant) and introductions.may_be_written_to(participant, now)
+            if ready and queries.claim_confirmation(db, appointment_id, now):
                 message_id = _start_dialogue(services, db, participant, CONFIRM_FLOW, appointment, now)
                 _may_go_as_template(services, db, message_id, CONFIRM_TEMPLATE, appointment, participant)
                 message_ids.append(message_id)

@@ -47,6 +47,7 @@ CLEAN_ENV = {
         "SMTP_FROM",
         "ESCALATION_RENOTIFY_MINUTES",
         "OFFICE_HOURS",
+        "CENTRE_NAME",
         "MEDIA_DIR",
         "FLOOD_PER_MINUTE",
         "RETENTION_MESSAGES_DAYS",
