@@ -11,18 +11,18 @@ import pytest
 from flask import Flask
 from sqlmodel import select
 
-from bot import appointments, outbound
+from bot import appointments, notices, outbound
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
-from storage.models import Appointment, Message, Participant
-from tests.conftest import make_app
+from storage.models import Absence, Appointment, Message, Participant
+from tests.conftest import PUBLIC_BASE_URL, make_app
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.http import serving
-from tests.support.twilio import TWILIO_SETTINGS
-from tests.test_appointments import CREATED, START, add_appointment, add_participant, dispatch_at
+from tests.support.twilio import INBOUND_PATH, TWILIO_SETTINGS, inbound_form, sign
+from tests.test_appointments import COORDINATOR_PHONE, CREATED, START, add_appointment, add_participant, dispatch_at
 from tests.test_checkins import CHECKIN_DUE, newcomer
 
-NAMES = ["confirm_nl", "confirm_ar", "moved_nl", "cancel_nl", "checkin_nl"]
+NAMES = ["confirm_nl", "confirm_ar", "moved_nl", "cancel_nl", "checkin_nl", "absence_nl"]
 SIDS = {name: f"HX{n:032x}" for n, name in enumerate(NAMES)}
 TEMPLATES = f"""
 confirmation:
@@ -41,6 +41,10 @@ checkin:
   text: checkin.how
   variables: []
   content_sids: {{nl: {SIDS["checkin_nl"]}}}
+absence:
+  text: absence.teaser
+  variables: []
+  content_sids: {{nl: {SIDS["absence_nl"]}}}
 """
 
 
@@ -57,11 +61,16 @@ def started_app(tmp_path: Path, twilio_url: str, **settings: str) -> Flask:
 
 
 @pytest.fixture
-def services(tmp_path: Path, twilio: FakeTwilio) -> Iterator[Services]:
+def app(tmp_path: Path, twilio: FakeTwilio) -> Iterator[Flask]:
     with serving(twilio) as url:
         app = started_app(tmp_path, url)
-        yield app.extensions[EXTENSION]
+        yield app
         app.extensions[EXTENSION].db.dispose()
+
+
+@pytest.fixture
+def services(app: Flask) -> Services:
+    return app.extensions[EXTENSION]
 
 
 def confirm_first(services: Services, language: str) -> None:
@@ -134,3 +143,25 @@ def test_a_checkin_outside_the_window_goes_as_its_template(services: Services, t
     assert dispatch_at(services, CHECKIN_DUE)["checkins"] == 1
     [form] = twilio.sent
     assert form["ContentSid"] == SIDS["checkin_nl"] and json.loads(form["ContentVariables"]) == {}
+
+
+def test_an_absence_notice_to_a_coordinator_outside_the_window_is_announced_then_follows_the_reply(
+    app: Flask, services: Services, twilio: FakeTwilio
+) -> None:
+    [appointment_id] = add_appointment(services, add_participant(services, language="nl"))
+    now = CREATED + timedelta(days=2)
+    with session_scope(services.db) as db:
+        absence = Absence(participant_id=1, appointment_id=appointment_id, kind="cancel", reason="ill", reported_at=now)
+        db.add(absence)
+    message_id = notices.absence_notice(services, absence.id, now)
+    outbound.send(services, message_id, now)
+    [teaser] = twilio.sent
+    assert teaser["ContentSid"] == SIDS["absence_nl"] and teaser["To"] == f"whatsapp:{COORDINATOR_PHONE}"
+
+    form = inbound_form("SMcoordinator1", "ok", sender=f"whatsapp:{COORDINATOR_PHONE}")
+    services.clock = lambda: now + timedelta(minutes=5)
+    client = app.test_client()
+    signature = sign(services.settings.webhook_token, PUBLIC_BASE_URL + INBOUND_PATH, form)
+    assert client.post(INBOUND_PATH, data=form, headers={"X-Twilio-Signature": signature}).status_code == 200
+    services.queue.join()
+    assert twilio.sent[-1]["Body"].startswith("Amal (+31612345678) kan niet komen")
