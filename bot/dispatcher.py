@@ -25,10 +25,8 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     with session_scope(services.db) as db:
         to_send = outbound.sweep(db, now)
         stale = queries.unprocessed_inbound(db, now - STALE_INBOUND)
-        untranslated = (
-            queries.intakes_waiting_for_translation(db, now - TRANSLATION_RETRY)
-            if services.translator.configured
-            else []
+        untranslated = queries.intakes_waiting_for_translation(
+            db, now - TRANSLATION_RETRY, services.translator.into_dutch
         )
         unrelayed = queries.unrelayed_inbound(db, now - STALE_INBOUND)
         renotified = escalations.schedule_renotifications(services, db, now)
