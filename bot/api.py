@@ -271,6 +271,7 @@ def store_participant(services: Services, body: ParticipantIn) -> int:
             participant = Participant(
                 **body.model_dump(exclude={"consent"}),
                 consent_given_at=now if body.consent else None,
+                registered_by_centre=True,
                 consent_via_centre=body.consent,
                 created_at=now,
             )

@@ -32,12 +32,13 @@ BATCH = 100
 def owed(participant: Participant) -> bool:
     """Registered by the centre, never wrote, not yet introduced, and still to be reached.
 
-    People with consent from the chat (they wrote first) are never owed one.
+    People who wrote first met the bot in their own first message (flows/welkom.yaml).
     """
     return (
-        participant.introduced_at is None
+        participant.registered_by_centre
+        and participant.introduced_at is None
         and participant.last_inbound_at is None
-        and (participant.consent_via_centre or participant.consent_given_at is None)
+        and participant.language is not None
         and participant.stopped_at is None
         and participant.ended_at is None
         and not participant.phone.startswith("erased:")
@@ -57,7 +58,8 @@ def introduce_due(services: Services, now: datetime) -> list[int]:
     with session_scope(services.db) as db:
         candidates = db.exec(
             select(Participant)
-            .where(col(Participant.introduced_at).is_(None), col(Participant.last_inbound_at).is_(None))
+            .where(col(Participant.registered_by_centre), col(Participant.introduced_at).is_(None))
+            .where(col(Participant.last_inbound_at).is_(None))
             .order_by(Participant.id)
         ).all()
         due = [p.id for p in candidates if owed(p)][:BATCH]

@@ -59,7 +59,8 @@ class Participant(SQLModel, table=True):
     reminders: bool | None = Field(default=None)
     coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id")
     consent_given_at: datetime | None = Field(default=None, sa_column=_utc_column())
-    # The centre recorded their consent when it registered them (API, CSV), rather than the chat.
+    # The centre registered them (API, CSV) rather than they wrote first; and whether it recorded their consent.
+    registered_by_centre: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     consent_via_centre: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     # When the bot first wrote to someone the centre registered: who it is, and consent where missing.
     introduced_at: datetime | None = Field(default=None, sa_column=_utc_column())

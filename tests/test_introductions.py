@@ -109,6 +109,8 @@ def test_someone_who_wrote_first_is_not_introduced(services: Services) -> None:
         wrote = {"channel": "whatsapp", "last_inbound_at": NOW, "created_at": NOW}
         db.add(Participant(phone="+31612345678", language="nl", consent_given_at=NOW, **wrote))
         db.add(Participant(phone="+31612345679", **wrote))  # no language nor consent yet
+        # Not registered by the centre: a number the webhook is about to record a first message of.
+        db.add(Participant(phone="+31612345670", channel="whatsapp", language="nl", created_at=NOW))
     assert dispatch_at(services, NOW)["introductions"] == 0
 
 
@@ -119,8 +121,8 @@ def test_the_csv_import_reads_consent(app: Flask, services: Services, tmp_path: 
     assert result.exit_code == 0, result.output
     with session_scope(services.db) as db:
         stored = db.exec(select(Participant).order_by(Participant.id)).all()
-        consent = [(p.consent_given_at is not None, p.consent_via_centre) for p in stored]
-        assert consent == [(False, False), (True, True)]
+        consent = [(p.registered_by_centre, p.consent_given_at is not None, p.consent_via_centre) for p in stored]
+        assert consent == [(True, False, False), (True, True, True)]
     dispatch_at(services, NOW)
     assert [m.template for m in sent(services)] == ["introduction_consent", "introduction"]
 

@@ -18,6 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("participant") as batch:
+        batch.add_column(sa.Column("registered_by_centre", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch.add_column(sa.Column("consent_via_centre", sa.Boolean(), server_default=sa.false(), nullable=False))
         batch.add_column(sa.Column("introduced_at", storage.types.UTCDateTime(timezone=True), nullable=True))
 
@@ -26,3 +27,4 @@ def downgrade() -> None:
     with op.batch_alter_table("participant") as batch:
         batch.drop_column("introduced_at")
         batch.drop_column("consent_via_centre")
+        batch.drop_column("registered_by_centre")
