@@ -130,7 +130,7 @@ class _Body(BaseModel):
 
 
 class ParticipantIn(_Body):
-    """A newcomer whose consent the volunteer centre recorded."""
+    """A newcomer the volunteer centre registers; the bot writes to them first (bot/introductions.py)."""
 
     phone: Phone
     language: Language
@@ -138,6 +138,9 @@ class ParticipantIn(_Body):
     channel: Channel = Channel.WHATSAPP
     reminders: bool = Field(default=True, description="Said yes to reminders (unless told otherwise).")
     coordinator_id: Id | None = None
+    consent: bool = Field(
+        default=True, description="The centre recorded their consent; false: the bot's first message asks for it."
+    )
 
     _text_without_nul = field_validator("name")(_without_nul)
 
@@ -274,13 +277,19 @@ def _from_appointment_error(error: ValueError) -> Refused:
 
 
 def store_participant(services: Services, body: ParticipantIn) -> int:
-    """Register a participant with consent given through the centre; each call its own transaction."""
+    """Register a participant, with consent given through the centre or not; each call its own transaction."""
     now = services.clock()
     try:
         with session_scope(services.db) as db:
             _check_coordinator(db, body.coordinator_id)
             _check_new_phone(db, body.phone)
-            participant = Participant(**body.model_dump(), consent_given_at=now, created_at=now)
+            participant = Participant(
+                **body.model_dump(exclude={"consent"}),
+                consent_given_at=now if body.consent else None,
+                registered_by_centre=True,
+                consent_via_centre=body.consent,
+                created_at=now,
+            )
             db.add(participant)
             db.flush()
             return participant.id

@@ -29,6 +29,8 @@ from storage.models import (
 from storage.queries import add_outbound
 
 SCHEDULED, CLAIMED, CANCELLED = "scheduled", "claimed", "cancelled"
+# The WhatsApp template (whatsapp_templates.example.yaml) of each notice the centre starts.
+TEMPLATES = {"appointment.moved": "appointment_moved", "appointment.cancelled": "appointment_cancelled"}
 # An appointment in one of these has no reminders any more.
 CLOSED = {AppointmentStatus.CANCELLED, AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW}
 
@@ -215,7 +217,10 @@ def _tell(
     params = shown_params({"when": appointment.starts_at.isoformat(), "place": appointment.place_name}, language)
     if before is not None:
         params["before"] = format_when(before, language)
-    return add_outbound(db, participant, catalogs.text(language, key, params), now).id
+    message = add_outbound(db, participant, catalogs.text(language, key, params), now)
+    # The centre speaks first: outside the 24-hour window only a template (or SMS) reaches them.
+    message.template, message.template_params = TEMPLATES[key], params
+    return message.id
 
 
 def set_status(db: DbSession, appointment: Appointment, status: str, now: datetime) -> None:

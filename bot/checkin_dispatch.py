@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
-from bot import checkins, conversation, escalations
+from bot import checkins, conversation, escalations, templates
 from bot.checkins import ANSWERED, CHECKIN_FLOW, CLAIMED, SCHEDULED, SENT, SKIPPED, UNANSWERED
 from bot.flow import engine
 from bot.flow.model import Run
@@ -19,11 +19,12 @@ from bot.intake import output_of
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
-from storage.models import CheckIn, Participant
+from storage.models import CheckIn, Message, Participant
 
 log = logging.getLogger(__name__)
 
 INTAKE_FLOW = "kennismaking"
+CHECKIN_TEMPLATE = "checkin"
 # A thank-you after a good answer, when the previous answer was good too and none came lately.
 THANKS_AT_MOST_EVERY = 3
 # At most this many check-ins per tick; the next tick takes the rest.
@@ -58,6 +59,8 @@ def _deliver(services: Services, db: DbSession, checkin: CheckIn, now: datetime)
     run, events = engine.interrupt(services.book, current, CHECKIN_FLOW, facts, now)
     conversation.save_run(db, participant, run, now)
     checkin.message_id = conversation.apply_events(services, db, participant, events, now).outbound_ids[0]
+    # The bot speaks first: outside the 24-hour window only the template (or SMS) reaches them.
+    templates.may_go_as(db.get(Message, checkin.message_id), CHECKIN_TEMPLATE, {}, participant.language)
     checkin.status, checkin.sent_at = SENT, now
     db.add(checkin)
     checkins.plan_next(services, db, participant, now)

@@ -69,7 +69,7 @@ bot.add_command(voice_command)
 def migrate() -> None:
     """Bring the database to the newest schema."""
     upgrade(_services().settings.database_url)
-    click.echo("database is up to date")
+    click.echo(_services().coordinator_texts.text("nl", "cli.migrated"))
 
 
 @bot.command()
@@ -87,8 +87,8 @@ def serve(host: str, port: int, demo: bool) -> None:
         _fill_demo(services, f"http://{host}:{port}", only_if_empty=True)
     if services.settings.embedded:
         _start_embedded_dispatcher(current_app._get_current_object())
-        click.echo("embedded mode: jobs and the dispatcher run in this process")
-    click.echo(f"Welkom listens on http://{host}:{port} (webhooks under /webhooks/twilio)")
+        click.echo(services.coordinator_texts.text("nl", "cli.embedded"))
+    click.echo(services.coordinator_texts.text("nl", "cli.listening", {"url": f"http://{host}:{port}"}))
     waitress_serve(current_app._get_current_object(), host=host, port=port, **WAITRESS_OPTIONS)
 
 
@@ -145,7 +145,12 @@ def dispatch(now_text: str | None) -> None:
     services.clock = lambda: now  # what the tick starts in this process sees the same moment
     counts = dispatcher.tick(services, now)
     _wait_for_embedded_jobs()
-    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+    texts = services.coordinator_texts
+    # Each count by its Dutch name; a count added later without one shows its own name.
+    names = {
+        name: texts.text("nl", f"dispatch.{name}") if texts.has("nl", f"dispatch.{name}") else name for name in counts
+    }
+    click.echo(", ".join(f"{names[name]}: {count}" for name, count in counts.items()))
 
 
 @bot.command()
@@ -161,7 +166,7 @@ def chat(phone: str, channel: str, url: str | None) -> None:
     if isinstance(services.channel, ConsoleChannel):
         services.channel.echo = None  # the chat prints the replies itself
     chat = ChatClient(current_app._get_current_object(), address, server_url=url)
-    click.echo("Type as the newcomer (/voice or /photo sends media). Ctrl-D ends.")
+    click.echo(services.coordinator_texts.text("nl", "cli.chat_intro"))
     # A terminal that cannot show a script gets escapes instead of a crash.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -283,7 +288,7 @@ def appointment_add(
 def _known_participant(db, phone: str) -> Participant:
     participant = queries.participant_by_phone(db, _phone_option(phone, "--phone"))
     if participant is None:
-        raise click.BadParameter("no participant with this number", param_hint="--phone")
+        raise click.BadParameter(_services().coordinator_texts.text("nl", "cli.no_participant"), param_hint="--phone")
     return participant
 
 
@@ -292,16 +297,19 @@ def _phone_option(value: str, hint: str, valid: bool = False) -> str:
     try:
         return to_valid_e164(value) if valid else to_e164(value)
     except InvalidPhone as error:
-        raise click.BadParameter(str(error), param_hint=hint) from error
+        raise click.BadParameter(
+            _services().coordinator_texts.text("nl", "cli.not_a_phone"), param_hint=hint
+        ) from error
 
 
 def _parse_moment(text: str, hint: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError as error:
-        raise click.BadParameter(f"not an ISO 8601 time: {text}", param_hint=hint) from error
+        message = _services().coordinator_texts.text("nl", "cli.not_a_moment", {"text": text})
+        raise click.BadParameter(message, param_hint=hint) from error
     if moment.tzinfo is None:
-        raise click.BadParameter("give an offset, e.g. 2026-12-01T09:00:00+01:00", param_hint=hint)
+        raise click.BadParameter(_services().coordinator_texts.text("nl", "cli.needs_offset"), param_hint=hint)
     return moment.astimezone(UTC)
 
 
@@ -389,7 +397,8 @@ def appointment_cancel(appointment_id: int) -> None:
 def _known_appointment(db, appointment_id: int) -> Appointment:
     found = db.get(Appointment, appointment_id)
     if found is None:
-        raise click.BadParameter(f"no appointment {appointment_id}", param_hint="APPOINTMENT_ID")
+        message = _services().coordinator_texts.text("nl", "cli.no_appointment", {"id": str(appointment_id)})
+        raise click.BadParameter(message, param_hint="APPOINTMENT_ID")
     return found
 
 

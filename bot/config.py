@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     # An escalation nobody picked up is told again after this long.
     escalation_renotify_minutes: int = Field(default=120, ge=1)
     office_hours: OfficeHours = OfficeHours.parse("Mon-Fri 09:00-17:00")
+    # The organisation the bot speaks for, named in its first message to someone the centre registered.
+    centre_name: str = Field(default="Vrijwilligerscentrale", min_length=1, max_length=100)
     # Copies of the photos and voice notes people send (Twilio deletes its own after a while).
     media_dir: Path = ROOT / "instance" / "media"
     # Voice notes uploaded on the dashboard or made by `bot voice synthesize` (bot/voice_catalog.py).

@@ -26,6 +26,7 @@ from storage.db import session_scope
 
 # What a centre's spreadsheet writes for yes and no, besides what pydantic reads (true/false, yes/no, 1/0).
 _YES_NO = {"ja": "true", "nee": "false"}
+_YES_NO_COLUMNS = ("reminders", "consent")
 # A spreadsheet writes the time people are told, without an offset: that is Amsterdam time.
 _LOCAL_TIMES = ("starts_at", "ends_at")
 # A spreadsheet knows people by their number, not by our id.
@@ -72,14 +73,21 @@ def import_command(kind: str, file: Path) -> None:
     The header row names the columns: the fields of the API bodies. Refused rows are
     listed with their line numbers; the exit code is 1 when there were any.
     """
+    services = current_services()
     rows = read_rows(_text(file), KINDS[kind].model)
     report = Report(rows=len(rows))
-    with click.progressbar(rows, label=f"importing {kind}") as bar:
+    label = _say(services, "csv.progress", kind=_say(services, f"csv.kind.{kind}"))
+    with click.progressbar(rows, label=label) as bar:
         for row in bar:
-            _import_row(current_services(), KINDS[kind], row, report)
-    _print(report, kind)
+            _import_row(services, KINDS[kind], row, report)
+    _print(services, report, kind)
     if report.refused:
         click.get_current_context().exit(1)
+
+
+def _say(services: Services, key: str, **params: object) -> str:
+    """Operators read Dutch, like every other tool (translations/nl/LC_MESSAGES/coordinator.po)."""
+    return services.coordinator_texts.text("nl", key, {name: str(value) for name, value in params.items()})
 
 
 def _text(file: Path) -> str:
@@ -87,7 +95,7 @@ def _text(file: Path) -> str:
         # utf-8-sig drops the byte-order mark Excel writes in front of "CSV UTF-8".
         return file.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        message = f"{file.name} is not UTF-8 (at byte {error.start}); save it as 'CSV UTF-8'"
+        message = _say(current_services(), "csv.not_utf8", file=file.name, at=error.start)
         raise click.ClickException(message) from None
 
 
@@ -108,9 +116,10 @@ def read_rows(text: str, model: type[BaseModel]) -> list[Row]:
 
 
 def _check_header(header: list[str], model: type[BaseModel]) -> None:
-    known = model.model_fields
+    known, services = model.model_fields, current_services()
+    columns = ", ".join(known)
     if not any(header):
-        raise click.ClickException(f"no header row; name the columns: {', '.join(known)}")
+        raise click.ClickException(_say(services, "csv.no_header", columns=columns))
     by_phone = model is AppointmentIn and _BY_PHONE in header
     unknown = [name for name in header if name and name not in known and not (by_phone and name == _BY_PHONE)]
     missing = [
@@ -119,15 +128,16 @@ def _check_header(header: list[str], model: type[BaseModel]) -> None:
         if info.is_required() and name not in header and not (by_phone and name == "participant_id")
     ]
     if unknown or missing:
-        problems = [f"unknown column(s): {', '.join(unknown)}"] * bool(unknown)
-        problems += [f"missing column(s): {', '.join(missing)}"] * bool(missing)
-        raise click.ClickException(f"{'; '.join(problems)}. The columns are: {', '.join(known)}")
+        problems = [_say(services, "csv.unknown_columns", columns=", ".join(unknown))] * bool(unknown)
+        problems += [_say(services, "csv.missing_columns", columns=", ".join(missing))] * bool(missing)
+        raise click.ClickException(_say(services, "csv.the_columns_are", problems="; ".join(problems), columns=columns))
 
 
 def _values(header: list[str], cells: list[str]) -> dict[str, str]:
     values = {name: cell.strip() for name, cell in zip(header, cells, strict=False) if name and cell.strip()}
-    if "reminders" in values:
-        values["reminders"] = _YES_NO.get(values["reminders"].lower(), values["reminders"])
+    for name in _YES_NO_COLUMNS:
+        if name in values:
+            values[name] = _YES_NO.get(values[name].lower(), values[name])
     for name in _LOCAL_TIMES:
         if name in values:
             values[name] = _amsterdam_unless_offset(values[name])
@@ -150,18 +160,18 @@ def _with_participant_id(services: Services, values: dict[str, str]) -> dict[str
     try:
         phone = to_e164(values.pop(_BY_PHONE))
     except InvalidPhone:
-        raise Refused(422, "not a phone number", field=_BY_PHONE) from None
+        raise Refused(422, _say(services, "csv.not_a_phone")) from None
     with session_scope(services.db) as db:
         participant = queries.participant_by_phone(db, phone)
         if participant is None:
-            raise Refused(422, "no participant with this number", field=_BY_PHONE)
+            raise Refused(422, _say(services, "csv.no_such_participant"))
         values.setdefault("participant_id", str(participant.id))
     return values
 
 
 def _import_row(services: Services, kind: Kind, row: Row, report: Report) -> None:
     if row.extra_cells:
-        report.refused.append((row.line, f"{row.extra_cells} cell(s) more than the header has columns"))
+        report.refused.append((row.line, _say(services, "csv.extra_cells", count=row.extra_cells)))
         return
     try:
         # Lax, unlike the API: every cell is text, so "12" is read as the id 12.
@@ -170,7 +180,7 @@ def _import_row(services: Services, kind: Kind, row: Row, report: Report) -> Non
         report.records += kind.store(services, body)
         report.stored += 1
         if isinstance(body, AppointmentIn) and body.starts_at < services.clock():
-            report.warnings.append((row.line, "starts_at: in the past; stored, but no reminders go out"))
+            report.warnings.append((row.line, _say(services, "csv.in_the_past")))
     except ValidationError as error:
         report.refused.append((row.line, _reason(from_validation(error))))
     except Refused as refused:
@@ -181,10 +191,10 @@ def _reason(refused: Refused) -> str:
     return "; ".join(error.error for error in refused.errors) if refused.errors else str(refused)
 
 
-def _print(report: Report, kind: str) -> None:
-    made = f" ({report.records} appointments)" if kind == "appointments" else ""
-    click.echo(f"stored {report.stored} of {report.rows} rows{made}")
+def _print(services: Services, report: Report, kind: str) -> None:
+    key = "csv.stored_appointments" if kind == "appointments" else "csv.stored"
+    click.echo(_say(services, key, stored=report.stored, rows=report.rows, records=report.records))
     for line, reason in report.refused:
-        click.echo(f"line {line}: {reason}")
+        click.echo(_say(services, "csv.refused_line", line=line, reason=reason))
     for line, warning in report.warnings:
-        click.echo(f"line {line}: warning: {warning}")
+        click.echo(_say(services, "csv.warning_line", line=line, warning=warning))

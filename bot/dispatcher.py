@@ -13,6 +13,7 @@ from bot import (
     ending_dialogue,
     ending_start,
     escalations,
+    introductions,
     jobs,
     outbound,
     privacy,
@@ -35,10 +36,8 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     with session_scope(services.db) as db:
         to_send = outbound.sweep(db, now)
         stale = queries.unprocessed_inbound(db, now - STALE_INBOUND)
-        untranslated = (
-            queries.intakes_waiting_for_translation(db, now - TRANSLATION_RETRY)
-            if services.translator.configured
-            else []
+        untranslated = queries.intakes_waiting_for_translation(
+            db, now - TRANSLATION_RETRY, services.translator.into_dutch
         )
         unrelayed = queries.unrelayed_inbound(db, now - STALE_INBOUND)
         renotified = escalations.schedule_renotifications(services, db, now)
@@ -47,6 +46,8 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     with session_scope(services.db) as db:
         notices = escalations.due_notices(db, now)
     retention = privacy.apply_retention(services, now)
+    # Before anything else the bot starts: someone the centre registered first hears who writes.
+    introduced = introductions.introduce_due(services, now)
     confirmations, papers = reminders.confirm_first_appointments(services, now)
     reminder_messages = reminders.dispatch_due(services, now)
     checkins_planned = checkins.plan_missing(services, now)
@@ -55,6 +56,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     no_contact = checkin_dispatch.expire_unanswered(services, now)
     for message_id in [
         *(m for ids in to_send.values() for m in ids),
+        *introduced,
         *confirmations,
         *papers,
         *reminder_messages,
@@ -74,6 +76,7 @@ def tick(services: Services, now: datetime) -> dict[str, int]:
     for ending_id in endings_unsent:
         services.queue.enqueue(jobs.notify_ending, ending_id)
     counts = {
+        "introductions": len(introduced),
         "confirmations": len(confirmations),
         "reminders": len(reminder_messages),
         "retries": len(to_send["retries"]),

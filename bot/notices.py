@@ -9,6 +9,7 @@ from bot.flow.outputs import ABSENCE
 from bot.i18n import format_when, render_part
 from bot.intake import own_words_lines
 from bot.own_words import translated, waiting
+from bot.relay import ABSENCE_TEMPLATE
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -70,4 +71,7 @@ def _to_coordinator(db: DbSession, appointment: Appointment, body: str, now: dat
         # The absence or escalation row stays visible; there is just nobody to message.
         log.warning("appointment %s: no coordinator with a phone number to tell", appointment.id)
         return None
-    return queries.add_outbound(db, coordinator, body, now).id
+    message = queries.add_outbound(db, coordinator, body, now)
+    # The bot speaks first: outside the 24-hour window a template announces it, the notice follows the reply.
+    message.template, message.template_params = ABSENCE_TEMPLATE, {}
+    return message.id

@@ -29,8 +29,10 @@ RESOLVE_WORDS = frozenset({"klaar", "opgelost", "afgerond", "gesloten"})
 RELAY_TEMPLATE = "relay"
 # And the coordinator this one ("new notice #17, reply to read it"), in Dutch.
 ESCALATION_TEMPLATE = "escalation"
+# And this one to the coordinator for a newcomer's absence ("a new absence, reply to read it").
+ABSENCE_TEMPLATE = "absence"
 # Templated messages whose own body is still owed once the person answers.
-OWED_TEMPLATES = frozenset({RELAY_TEMPLATE, ESCALATION_TEMPLATE})
+OWED_TEMPLATES = frozenset({RELAY_TEMPLATE, ESCALATION_TEMPLATE, ABSENCE_TEMPLATE})
 
 
 @dataclass(frozen=True)

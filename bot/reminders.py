@@ -9,11 +9,10 @@ from datetime import datetime
 
 from sqlmodel import Session as DbSession
 
-from bot import appointments, conversation, documents, messaging
+from bot import appointments, conversation, documents, introductions, messaging, templates
 from bot.flow import engine
 from bot.flow.engine import REMINDER_FLOW
 from bot.flow.model import Run
-from bot.i18n import shown_params
 from bot.services import Services
 from storage import queries
 from storage.db import session_scope
@@ -23,6 +22,8 @@ log = logging.getLogger(__name__)
 
 REMINDER_TEMPLATE = "reminder"
 CONFIRM_FLOW = "bevestiging"
+# Someone who never wrote has no 24-hour window: the confirmation may only go as this template (or SMS).
+CONFIRM_TEMPLATE = "confirmation"
 TEMPLATE_FIELDS = ("when", "place", "address", "route")
 SENT, SKIPPED = "sent", "skipped"
 # At most this many reminders per tick; the next tick takes the rest.
@@ -57,7 +58,7 @@ def _deliver(services: Services, db: DbSession, reminder: Reminder, now: datetim
         _start_dialogue(services, db, participant, REMINDER_FLOW, appointment, now),
     )
     db.add(reminder)
-    _may_go_as_template(services, db, reminder.message_id, appointment, participant)
+    _may_go_as_template(services, db, reminder.message_id, REMINDER_TEMPLATE, appointment, participant)
     log.info("reminder %s for appointment %s sent as message %s", reminder.id, appointment.id, reminder.message_id)
     return reminder.message_id
 
@@ -72,10 +73,13 @@ def confirm_first_appointments(services: Services, now: datetime) -> tuple[list[
         with session_scope(services.db) as db:
             appointment = db.get(Appointment, appointment_id)
             participant = db.get(Participant, appointment.participant_id)
-            # Not yet reachable (no consent, said stop): asked again on a later tick.
-            if not (_reachable(participant) and queries.claim_confirmation(db, appointment_id, now)):
+            # Not yet reachable (no consent, said stop, not yet told who writes): asked again on a later tick.
+            ready = _reachable(participant) and introductions.may_be_written_to(participant, now)
+            if not (ready and queries.claim_confirmation(db, appointment_id, now)):
                 continue
-            confirmations.append(_start_dialogue(services, db, participant, CONFIRM_FLOW, appointment, now))
+            message_id = _start_dialogue(services, db, participant, CONFIRM_FLOW, appointment, now)
+            _may_go_as_template(services, db, message_id, CONFIRM_TEMPLATE, appointment, participant)
+            confirmations.append(message_id)
             agreed = queries.intake_of(db, participant.id) is not None
             participant_id = participant.id
         if agreed:
@@ -117,14 +121,18 @@ def _start_dialogue(
 
 
 def _may_go_as_template(
-    services: Services, db: DbSession, message_id: int, appointment: Appointment, participant: Participant
+    services: Services,
+    db: DbSession,
+    message_id: int,
+    template: str,
+    appointment: Appointment,
+    participant: Participant,
 ) -> None:
-    """Outside the 24-hour window the reminder goes as the approved template, with these values;
-    by SMS it is the short form, to stay within two segments."""
+    """Outside the 24-hour window the message goes as the approved template, with these values;
+    by SMS it is the short form where there is one (the reminder's), to stay within two segments."""
     fact = appointments.as_fact(appointment)
     message = db.get(Message, message_id)
-    message.template = REMINDER_TEMPLATE
-    message.template_params = shown_params({k: fact[k] for k in TEMPLATE_FIELDS}, participant.language or "nl")
+    templates.may_go_as(message, template, {k: fact[k] for k in TEMPLATE_FIELDS}, participant.language)
     if message.channel == Channel.SMS:
         message.body = messaging.sms_body(services, message, participant.language)
     db.add(message)

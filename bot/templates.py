@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 from bot.config import ConfigError
-from bot.i18n import Catalogs
+from bot.i18n import Catalogs, shown_params
+from storage.models import Message
 
 _CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 # When the participant's language has no approved template, these are tried in turn.
@@ -30,6 +31,14 @@ class Template:
 
     def content_variables(self, params: dict[str, str]) -> dict[str, str]:
         return {str(n): params.get(name, "") for n, name in enumerate(self.variables, start=1)}
+
+
+def may_go_as(message: Message, name: str, params: dict[str, str], language: str | None) -> None:
+    """A message the bot starts itself: outside the 24-hour window it can only go as the approved
+    template `name` (or by SMS), so the template and its values, as the reader sees them, go with it.
+    The route is chosen when it is sent (bot.messaging.route)."""
+    message.template = name
+    message.template_params = shown_params(params, language or "nl")
 
 
 class Templates:

@@ -224,6 +224,13 @@ class Translator:
         """False with TRANSLATOR=none: nothing will ever be translated, so nothing waits for a retry."""
         return self.provider != "none"
 
+    @property
+    def into_dutch(self) -> frozenset[str]:
+        """The languages this provider can translate into Dutch. Words in any other language
+        (TRANSLATOR=none: all of them) will never be translated, so they never wait for a retry."""
+        codes = LANGUAGE_CODES.get(self.provider, {})
+        return frozenset(code for code in codes if code != "nl") if "nl" in codes else frozenset()
+
     def translate(self, text: str, source: str, target: str = "nl") -> TranslationResult:
         """`text` in `target`; never raises, and returns within about `timeout` seconds."""
         text = text.strip() if isinstance(text, str) else ""

@@ -4,7 +4,7 @@ and their history, appointments, reminders, absences, and when periodic chores l
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime, utcnow
@@ -59,6 +59,11 @@ class Participant(SQLModel, table=True):
     reminders: bool | None = Field(default=None)
     coordinator_id: int | None = Field(default=None, foreign_key="coordinator.id")
     consent_given_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    # The centre registered them (API, CSV) rather than they wrote first; and whether it recorded their consent.
+    registered_by_centre: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    consent_via_centre: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # When the bot first wrote to someone the centre registered: who it is, and consent where missing.
+    introduced_at: datetime | None = Field(default=None, sa_column=_utc_column())
     # Said 'stop': nothing is sent until they write again.
     stopped_at: datetime | None = Field(default=None, sa_column=_utc_column())
     last_inbound_at: datetime | None = Field(default=None, sa_column=_utc_column())

@@ -1,13 +1,13 @@
 """Query helpers. Each takes the session, so callers own the transaction."""
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel, func, select
+from sqlmodel import Session, SQLModel, col, func, select
 
 from storage.models import (
     Appointment,
@@ -259,10 +259,15 @@ def end_flow_run(session: Session, participant_id: int) -> None:
         session.delete(row)
 
 
-def intakes_waiting_for_translation(session: Session, older_than: datetime, limit: int = 50) -> Sequence[int]:
+def intakes_waiting_for_translation(
+    session: Session, older_than: datetime, languages: Collection[str], limit: int = 50
+) -> Sequence[int]:
+    """Intakes with words still to translate, in one of `languages` (those the translator knows)."""
+    if not languages:
+        return []
     statement = (
         select(Intake.id)
-        .where(Intake.untranslated > 0, Intake.updated_at <= older_than)
+        .where(Intake.untranslated > 0, Intake.updated_at <= older_than, col(Intake.language).in_(languages))
         .order_by(Intake.updated_at)
         .limit(limit)
     )

@@ -49,6 +49,7 @@ CLEAN_ENV = {
         "SMTP_FROM",
         "ESCALATION_RENOTIFY_MINUTES",
         "OFFICE_HOURS",
+        "CENTRE_NAME",
         "MEDIA_DIR",
         "VOICE_DIR",
         "VOICE_SYNTHETIC",

@@ -52,7 +52,7 @@ def test_cli_cancel_tells_once_and_stops_the_reminders(app: Flask, services: Ser
             "cancelled"
         }
     missing = runner.invoke(args=["bot", "appointment", "cancel", "999"])
-    assert missing.exit_code == 2 and "no appointment 999" in missing.output
+    assert missing.exit_code == 2 and "geen afspraak 999" in missing.output
 
 
 def test_someone_who_said_stop_is_not_told(app: Flask, services: Services) -> None:

@@ -13,6 +13,7 @@ def test_migrate_creates_the_tables(app: Flask, services: Services) -> None:
     result = app.test_cli_runner().invoke(args=["bot", "migrate"])
     assert result.exit_code == 0, result.output
     assert {"participant", "message", "flow_session"} <= set(inspect(services.db).get_table_names())
+    assert result.output == "De database is bijgewerkt.\n"  # operators read Dutch, as in every tool
 
 
 def test_chat_shows_the_menu_and_welcomes_in_arabic_after_3(app: Flask, services: Services) -> None:
@@ -42,13 +43,15 @@ def test_chat_refuses_a_bad_phone_number(app: Flask) -> None:
 def test_dispatch_runs_one_tick_as_of_a_given_time(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["bot", "dispatch", "--now", "2026-12-01T08:00:00+01:00"])
     assert result.exit_code == 0, result.output
-    assert "confirmations: 0, reminders: 0, retries: 0, unsent: 0, stale_inbound: 0, translations: 0" in result.output
+    assert result.output.startswith("kennismakingsberichten: 0, bevestigingen: 0, herinneringen: 0, nieuwe pogingen: 0")
+    assert "vertalingen: 0" in result.output and "_" not in result.output  # every count has its Dutch name
 
 
 def test_dispatch_refuses_a_time_without_offset(app: Flask) -> None:
     for bad in ("2026-12-01T08:00:00", "tomorrow"):
         result = app.test_cli_runner().invoke(args=["bot", "dispatch", "--now", bad])
         assert result.exit_code == 2 and "--now" in result.output
+        assert "geef de tijdzone mee" in result.output or "geen ISO 8601-tijd: tomorrow" in result.output
 
 
 def test_the_whole_kennismaking_in_arabic_through_bot_chat(app: Flask, services: Services) -> None:
@@ -134,7 +137,7 @@ def test_appointment_add_refuses_bad_input_clearly(app: Flask, services: Service
     endless = runner.invoke(args=[*base, "--start", "2027-01-05T09:00:00+01:00", "--rrule", "FREQ=WEEKLY"])
     assert endless.exit_code == 1 and "must end: give COUNT or UNTIL" in endless.output
     unknown = runner.invoke(args=[*base, "--phone", "+31699999999", "--start", "2027-01-05T09:00:00+01:00"])
-    assert unknown.exit_code == 2 and "no participant" in unknown.output
+    assert unknown.exit_code == 2 and "geen deelnemer met dit nummer" in unknown.output
 
 
 def test_the_reminder_walk_through(app: Flask, services: Services, signed_post) -> None:
@@ -168,15 +171,15 @@ def test_the_reminder_walk_through(app: Flask, services: Services, signed_post) 
     def dispatch(now: str) -> str:
         return runner.invoke(args=["bot", "dispatch", "--now", now]).output
 
-    assert "reminders: 0" in dispatch("2026-11-30T18:59:00+01:00")
-    assert "reminders: 1" in dispatch("2026-11-30T19:00:00+01:00")  # the evening before
-    assert "reminders: 1" in dispatch("2026-12-01T11:00:00+01:00")  # two hours before
+    assert "herinneringen: 0" in dispatch("2026-11-30T18:59:00+01:00")
+    assert "herinneringen: 1" in dispatch("2026-11-30T19:00:00+01:00")  # the evening before
+    assert "herinneringen: 1" in dispatch("2026-12-01T11:00:00+01:00")  # two hours before
     services.clock = lambda: datetime(2026, 12, 1, 10, 5, tzinfo=UTC)  # 11:05 in Amsterdam
     reply(signed_post, "2", "2", "1")  # cannot come, my child or school, right
     [notice] = outbound(services, to_coordinator=True)
     assert notice.body.startswith("Amal (+31612345678) kan niet komen: werk, dinsdag 1 december, 13:00, Kringloop.")
     assert "Reden: Mijn kind of school" in notice.body and "Let op" in notice.body  # less than 12 hours before
-    assert "reminders: 0" in dispatch("2026-12-01T12:00:00+01:00")
+    assert "herinneringen: 0" in dispatch("2026-12-01T12:00:00+01:00")
 
 
 def test_work_days_from_the_kennismakings_days_and_day_parts(app: Flask, services: Services) -> None:

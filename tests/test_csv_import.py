@@ -54,12 +54,12 @@ def test_good_rows_are_stored_and_bad_rows_reported_by_line(app: Flask, services
     )
     result = run_import(app, tmp_path, "participants", text)
     assert result.exit_code == 1, result.output
-    assert "stored 3 of 8 rows" in result.output
-    assert "line 4: phone: not a phone number" in result.output
-    assert "line 10: phone: not a phone number" in result.output
-    assert "line 6: language: Input should be 'nl', 'en', 'ar'" in result.output
-    assert "line 7: phone: already registered as participant 1" in result.output
-    assert "line 8: reminders: Input should be a valid boolean" in result.output
+    assert "3 van 8 regels opgeslagen." in result.output
+    assert "regel 4: phone: not a phone number" in result.output
+    assert "regel 10: phone: not a phone number" in result.output
+    assert "regel 6: language: Input should be 'nl', 'en', 'ar'" in result.output
+    assert "regel 7: phone: already registered as participant 1" in result.output
+    assert "regel 8: reminders: Input should be a valid boolean" in result.output
     stored = participants(services)
     assert [(p.phone, p.language, p.channel, p.reminders) for p in stored] == [
         ("+31612345678", "ar", "whatsapp", True),
@@ -73,7 +73,7 @@ def test_a_bom_and_semicolons_as_excel_writes_them(app: Flask, services: Service
     text = BOM + "Phone;Language;Name;Reminders\r\n0612345678;ar;Amal, de oudste;Ja\r\n0612345679;so;Hodan;NEE\r\n"
     result = run_import(app, tmp_path, "participants", text)
     assert result.exit_code == 0, result.output
-    assert "stored 2 of 2 rows" in result.output
+    assert "2 van 2 regels opgeslagen." in result.output
     assert [(p.name, p.reminders) for p in participants(services)] == [("Amal, de oudste", True), ("Hodan", False)]
 
 
@@ -90,11 +90,11 @@ def test_appointments_with_a_quoted_rrule_get_their_reminders(app: Flask, servic
     )
     result = run_import(app, tmp_path, "appointments", text)
     assert result.exit_code == 1, result.output
-    assert "stored 3 of 5 rows (6 appointments)" in result.output
+    assert "3 van 5 regels opgeslagen (6 afspraken)." in result.output
     # The quoted note spans lines 2 and 3: the next row is line 4, whose time without offset is Amsterdam time.
-    assert "line 4:" not in result.output
-    assert "line 5: participant_id: no participant 2" in result.output
-    assert "line 6: 1 cell(s) more than the header has columns" in result.output
+    assert "regel 4:" not in result.output
+    assert "regel 5: participant_id: no participant 2" in result.output
+    assert "regel 6: 1 cel(len) meer dan de kopregel kolommen heeft" in result.output
     with session_scope(services.db) as db:
         made = db.exec(select(Appointment).order_by(Appointment.starts_at)).all()
         assert sorted(a.kind for a in made) == ["consulent"] + ["work"] * 5
@@ -113,9 +113,9 @@ def test_appointments_by_phone_in_local_time_with_a_warning_for_the_past(
         "+31611111111;work;2026-12-01T13:00:00;2026-12-01T16:00:00;De Linde;Lindelaan 1\n"
     )
     result = run_import(app, tmp_path, "appointments", text)
-    assert "stored 2 of 3 rows (2 appointments)" in result.output
-    assert "line 3: warning: starts_at: in the past" in result.output
-    assert "line 4: phone: no participant with this number" in result.output
+    assert "2 van 3 regels opgeslagen (2 afspraken)." in result.output
+    assert "regel 3: let op: starts_at: ligt in het verleden" in result.output
+    assert "regel 4: phone: geen deelnemer met dit nummer" in result.output
     with session_scope(services.db) as db:
         made = db.exec(select(Appointment).order_by(Appointment.starts_at.desc())).first()
     assert made.starts_at.astimezone(UTC) == datetime(2026, 12, 1, 12, 0, tzinfo=UTC)  # 13:00 in Amsterdam
@@ -124,9 +124,9 @@ def test_appointments_by_phone_in_local_time_with_a_warning_for_the_past(
 @pytest.mark.parametrize(
     ("header", "message"),
     [
-        ("phone,language,reminders,telefoon", "unknown column(s): telefoon"),
-        ("phone,name", "missing column(s): language"),
-        ("", "no header row"),
+        ("phone,language,reminders,telefoon", "onbekende kolom(men): telefoon"),
+        ("phone,name", "ontbrekende kolom(men): language"),
+        ("", "geen kopregel"),
     ],
 )
 def test_a_wrong_header_stops_before_any_row(
@@ -141,4 +141,4 @@ def test_a_file_that_is_not_utf8_is_refused_with_advice(app: Flask, tmp_path: Pa
     result = run_import(
         app, tmp_path, "participants", "phone;language;name;reminders\n0612345678;tr;Zoë;ja\n", "cp1252"
     )
-    assert result.exit_code == 1 and "save it as 'CSV UTF-8'" in result.output
+    assert result.exit_code == 1 and "sla het op als 'CSV UTF-8'" in result.output

@@ -50,6 +50,22 @@ def test_catalog_has_no_fuzzy_or_untranslated_entries(language: str) -> None:
     assert not problems
 
 
+CATALOG_FILES = sorted((ROOT / "translations").glob("**/*.po*"))
+
+
+@pytest.mark.parametrize("path", CATALOG_FILES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_every_catalog_file_is_well_formed(path) -> None:
+    """A merge can leave a msgid without its msgstr or a msgstr without its msgid; Babel would
+    read past both and a text would silently fall back to Dutch or vanish."""
+    with path.open("rb") as handle:
+        read_po(handle, abort_invalid=True)
+    previous = ""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("msgstr"):
+            assert previous.startswith(("msgid", '"')), f"{path.name}:{number}: msgstr without its msgid"
+        previous = line if line.strip() else ""
+
+
 def test_template_lists_every_key() -> None:
     with (ROOT / "translations" / "messages.pot").open("rb") as handle:
         template = read_po(handle)

@@ -189,3 +189,26 @@ def test_a_name_too_long_to_keep_is_asked_again_in_the_readers_language(app: Fla
     with session_scope(services.db) as db:
         assert db.exec(select(Participant)).one().name == ARABIC["name"]
         assert db.exec(select(Intake)).one().answers["name"] == ARABIC["name"]
+
+
+def test_words_the_translator_cannot_translate_are_not_queued_again(tmp_path: Path) -> None:
+    """LibreTranslate has no Tigrinya: a Tigrinya intake never waits for it, an Arabic one does."""
+    from datetime import UTC, datetime
+
+    from bot.own_words import kept
+
+    app = make_app(tmp_path, TRANSLATOR="libre", TRANSLATOR_URL="http://127.0.0.1:9", TRANSLATOR_API_KEY="k")
+    services = app.extensions[EXTENSION]
+    then = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    with session_scope(services.db) as db:
+        for phone, language in (("+31612345678", "ti"), ("+31612345679", "ar")):
+            participant = Participant(phone=phone, channel="whatsapp", language=language, created_at=then)
+            db.add(participant)
+            db.flush()
+            answers = {"customs": kept("ሰላም ንኹሉ" if language == "ti" else "مرحبا بالجميع", language)}
+            db.add(Intake(participant_id=participant.id, language=language, answers=answers, untranslated=1,
+                          confirmed_at=then, updated_at=then))  # fmt: skip
+    assert services.translator.into_dutch == {"ar", "fa", "uk", "tr", "en"}
+    assert dispatcher.tick(services, then + dispatcher.TRANSLATION_RETRY)["translations"] == 1  # the Arabic one
+    services.queue.join()
+    services.db.dispose()

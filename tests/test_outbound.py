@@ -146,7 +146,7 @@ def test_a_worker_killed_while_twilio_is_slow_leaves_nothing_unsent_or_doubled(
         assert stored(services, message_id).status == queries.SUBMITTING
 
         later = datetime.now(UTC) + outbound.SUBMIT_TIMEOUT
-        assert "stuck: 1" in run_dispatch(env, later.isoformat())
+        assert "vastgelopen verzendingen: 1" in run_dispatch(env, later.isoformat())
         run_worker(env)
         message = stored(services, message_id)
         assert len(twilio.sent) == 1

@@ -131,7 +131,7 @@ def test_losing_redis_loses_no_message(redis_app: Flask, redis: Redis, worker_en
     run_worker(worker_env)
     assert replies(services) == []
     # A few minutes on: the message counts as stale (not decades on, when retention would erase everyone).
-    assert "stale_inbound: 1" in run_dispatch(worker_env, (utcnow() + timedelta(minutes=5)).isoformat())
+    assert "blijven liggen (binnen): 1" in run_dispatch(worker_env, (utcnow() + timedelta(minutes=5)).isoformat())
     run_worker(worker_env)
     assert len(replies(services)) == 1
 
@@ -166,13 +166,13 @@ def test_losing_redis_loses_no_reminder(redis_app: Flask, redis: Redis, worker_e
     add_appointment(services, add_participant(services))
     redis.flushdb()  # between scheduling and the due time
 
-    assert "reminders: 1" in run_dispatch(worker_env, EVENING_BEFORE.isoformat())
+    assert "herinneringen: 1" in run_dispatch(worker_env, EVENING_BEFORE.isoformat())
     redis.flushdb()  # and again after the dispatcher enqueued its send job
     run_worker(worker_env)
     with session_scope(services.db) as db:
         [message] = db.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).all()
         assert message.status == "pending"
-    assert "unsent: 1" in run_dispatch(worker_env, (EVENING_BEFORE + timedelta(minutes=5)).isoformat())
+    assert "alsnog te versturen: 1" in run_dispatch(worker_env, (EVENING_BEFORE + timedelta(minutes=5)).isoformat())
     run_worker(worker_env)
     with session_scope(services.db) as db:
         assert db.get(Message, message.id).status == "sent"

@@ -24,6 +24,7 @@ SAMPLE = {
     "route": "https://www.google.com/maps/dir/?api=1&destination=Lindelaan+1%2C+Doetinchem",
     "name": "Anna",
     "answer": "Ik ben Ahmed uit Syrië",
+    "centre": "Vrijwilligerscentrale Doetinchem",
 }
 
 
