@@ -4,6 +4,7 @@ certificaat read back in Dutch and Ukrainian; a getuigschrift asked for waits fo
 
 import itertools
 import shutil
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from sqlmodel import select
 from bot import checkins, ending_notice
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
-from storage.models import Escalation, Intake, Participant, Reminder
+from storage.models import Ending, Escalation, Intake, Participant, Reminder
 from tests.conftest import PUBLIC_BASE_URL, make_app
 from tests.support.services import IN_CI
 from tests.support.twilio import INBOUND_PATH, inbound_form, sign
@@ -27,7 +28,7 @@ from tests.test_appointments import (
     outbound,
 )
 from tests.test_checkins import CHECKIN_DUE, FIRST_WORK_DAY, checkins_of, says
-from tests.test_documents import _columns
+from tests.test_documents import _columns, _in_column
 from tests.test_ending import logged_in
 
 PHONE = "+31612345678"
@@ -76,6 +77,11 @@ def papers(services: Services) -> list[tuple[str, bytes]]:
 
 def text(services: Services, language: str, key: str) -> str:
     return services.catalogs.text(language, key)
+
+
+def ending_id(services: Services) -> int:
+    with session_scope(services.db) as db:
+        return db.exec(select(Ending.id)).one()
 
 
 def escalations(services: Services) -> list[Escalation]:
@@ -145,7 +151,7 @@ def test_done_when_checkins_every_two_weeks_the_ending_in_ukrainian_and_both_pap
     later = dispatch_at(services, next_checkin.due_at)
     assert (later["checkins"], later["checkins_planned"]) == (0, 0)
     assert checkins_of(services)[-1].status == "skipped"
-    assert ending_notice.notify(services, 1, services.clock()) == []
+    assert ending_notice.notify(services, ending_id(services), services.clock()) == []
     assert len(outbound(services)) == sent
 
     # Both papers read back in Dutch on the left and Ukrainian on the right.
@@ -153,6 +159,9 @@ def test_done_when_checkins_every_two_weeks_the_ending_in_ukrainian_and_both_pap
         dutch, ukrainian = _columns(pdf)
         assert text(services, "nl", f"paper.{kind}.title") in dutch, kind
         assert text(services, "uk", f"paper.{kind}.title") in ukrainian, kind
+    dutch, ukrainian = _columns(certificaat)
+    assert _in_column(services.catalogs, dutch, "nl", "paper.certificaat.thanks")
+    assert _in_column(services.catalogs, ukrainian, "uk", "paper.certificaat.thanks")
 
 
 def test_a_getuigschrift_asked_for_waits_for_the_centre_in_the_summary_and_on_the_page(app: Flask) -> None:
@@ -176,3 +185,38 @@ def test_a_getuigschrift_asked_for_waits_for_the_centre_in_the_summary_and_on_th
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and html.count("gevraagd bij het afronden") == 2
     assert f"bot document details {PHONE} --role ROL --task TAAK" in html
+
+
+def test_two_jobs_racing_send_the_summary_and_the_certificaat_once(any_db_app: Flask) -> None:
+    services: Services = any_db_app.extensions[EXTENSION]
+    participant_id = olena(services)
+    answered = datetime(2027, 1, 27, 9, 0, tzinfo=UTC)
+    with session_scope(services.db) as db:
+        participant = db.get(Participant, participant_id)
+        participant.ended_at, participant.end_reason = answered, "term"
+        answers = {"answered": True, "papers": "both", "come_back": "yes"}
+        db.add(participant)
+        db.add(
+            Ending(
+                participant_id=participant_id,
+                reason="term",
+                language="uk",
+                started_at=answered,
+                answered_at=answered,
+                answers=answers,
+            )
+        )
+    barrier, made = threading.Barrier(2), []
+
+    def job() -> None:
+        barrier.wait()
+        made.append(ending_notice.notify(services, ending_id(services), answered))
+
+    threads = [threading.Thread(target=job) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(ids) for ids in made) == [0, 2]  # one job: the summary and the certificaat
+    assert [said for said, _ in papers(services)] == [text(services, "uk", "paper.sent.certificaat")]
+    assert len(outbound(services, to_coordinator=True)) == 1
