@@ -1,5 +1,6 @@
 """The ending dialogue in Dutch for the coordinator: sent once it is answered, and shown
-on the dashboard and by `bot ending PHONE`. Own words beside their Dutch, as everywhere."""
+on the dashboard and by `bot ending PHONE`. Own words beside their Dutch, as everywhere.
+Under the same once-only claim, the certificaat they asked for goes to them (bot/ending_papers.py)."""
 
 import logging
 from datetime import datetime
@@ -8,7 +9,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlmodel import Session as DbSession
 
-from bot import escalations, notice_lines
+from bot import ending_papers, escalations, notice_lines
 from bot.flow.model import Flow
 from bot.flow.outputs import ENDING
 from bot.flow.steps.base import answer_shown
@@ -26,29 +27,37 @@ log = logging.getLogger(__name__)
 SHOWN = ("went_well", "went_well_words", "better", "come_back", "papers")
 
 
-def notify(services: Services, ending_id: int, now: datetime) -> int | None:
-    """Translate what waits, then store the summary for their begeleider (or whoever is on duty), once."""
+def notify(services: Services, ending_id: int, now: datetime) -> list[int]:
+    """Translate what waits, then, once: the summary for their begeleider (or whoever is on duty)
+    and the certificaat if they asked for it; returns the ids of the messages to send."""
     with session_scope(services.db) as db:
         row = db.get(Ending, ending_id)
         if row is None or row.answered_at is None or row.notified_at is not None:
-            return None
+            return []
         answers = dict(row.answers)
     # Outside the transaction: translations take time; one that fails shows as 'not yet translated'.
     answers = {k: translated(v, services.translator) if waiting(v) else v for k, v in answers.items()}
     with session_scope(services.db) as db:
         if not _claim(db, ending_id, now):
-            return None
+            return []
         row = db.get(Ending, ending_id)
         row.answers = answers
         db.add(row)
         participant = db.get(Participant, row.participant_id)
-        coordinator = _coordinator(services, db, participant)
-        if coordinator is None or not coordinator.phone:
-            log.warning("ending %s: no coordinator with a phone number to tell", ending_id)
-            return None  # the dashboard and `bot ending` still show it
-        # A message leaves the building: first name or the number's last digits, as every notice.
-        body = "\n".join(summary_lines(services, row, participant, notice_lines.who(services, participant)))
-        return queries.add_outbound(db, coordinator, body, now).id
+        # Under the claim, so it goes once; and whether or not a coordinator can be told.
+        paper = ending_papers.send_certificate(services, db, participant, row, now)
+        summary = _summary(services, db, row, participant, now)
+        return [m for m in (summary, paper) if m is not None]
+
+
+def _summary(services: Services, db: DbSession, row: Ending, participant: Participant, now: datetime) -> int | None:
+    coordinator = _coordinator(services, db, participant)
+    if coordinator is None or not coordinator.phone:
+        log.warning("ending %s: no coordinator with a phone number to tell", row.id)
+        return None  # the dashboard and `bot ending` still show it
+    # A message leaves the building: first name or the number's last digits, as every notice.
+    body = "\n".join(summary_lines(services, row, participant, notice_lines.who(services, participant)))
+    return queries.add_outbound(db, coordinator, body, now).id
 
 
 def summary_lines(services: Services, row: Ending, participant: Participant, who: str | None = None) -> list[str]:
@@ -56,7 +65,9 @@ def summary_lines(services: Services, row: Ending, participant: Participant, who
     lines = [heading(services, row, participant, who)]
     for label, (first, *rest) in fields(services, row):
         lines += [f"{label}: {first}", *(f"  {line}" for line in rest)]
-    return lines
+    # In a message (`who` given) no number: the coordinator fills it in.
+    phone = participant.phone if who is None else _text(services, "ending.papers.phone")
+    return lines + [_text(services, f"ending.papers.{kind}", {"phone": phone}) for kind in ending_papers.asked(row)]
 
 
 def heading(services: Services, row: Ending, participant: Participant, who: str | None = None) -> str:

@@ -103,8 +103,7 @@ def ask_ending(participant_id: int) -> None:
 
 
 def notify_ending(ending_id: int) -> None:
-    """The answered ending dialogue, in Dutch, to the coordinator (bot/ending_notice.py), once."""
+    """The answered ending dialogue, in Dutch, to the coordinator (bot/ending_notice.py), and the
+    certificaat to the newcomer when they asked for it; each once."""
     services = current_services()
-    message_id = ending_notice.notify(services, ending_id, services.clock())
-    if message_id is not None:
-        services.queue.enqueue(send_message, message_id)
+    _send_all(services, ending_notice.notify(services, ending_id, services.clock()))

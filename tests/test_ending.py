@@ -92,7 +92,12 @@ def test_bot_end_runs_the_ending_in_ukrainian_and_the_begeleider_reads_it_in_dut
 
     printed = app.test_cli_runner().invoke(args=["bot", "ending", "+31612345678"])
     assert printed.exit_code == 0 and printed.output.startswith("Welkom: afrondingsgesprek van Amal (+31612345678)")
-    assert printed.output.strip().split("\n")[1:] == lines[1:]
+    # A getuigschrift asked for: how to make it; in the message without the number, in the CLI with it.
+    assert lines[-1].startswith("Getuigschrift gevraagd.") and "getuigschrift TELEFOONNUMMER --out" in lines[-1]
+    assert printed.output.strip().split("\n")[1:] == [
+        line.replace("TELEFOONNUMMER", "+31612345678") for line in lines[1:]
+    ]
+    assert not any(m.media for m in outbound(services))  # no certificaat: it was not asked for
 
 
 def test_the_newcomer_stops_from_the_menu_and_may_skip_the_questions(tmp_path: Path) -> None:

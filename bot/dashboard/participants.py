@@ -9,7 +9,7 @@ from sqlalchemy import or_
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
-from bot import audit, checkins, ending, ending_dialogue, ending_notice, privacy
+from bot import audit, checkins, ending, ending_dialogue, ending_notice, ending_papers, privacy
 from bot.dashboard.access import bp, current_user, participant_or_404, sees_everything, visible_participants
 from bot.dashboard.checkin_chart import checkin_view
 from bot.flow.outputs import INTAKE
@@ -101,6 +101,7 @@ def participant(participant_id: int):
             "conversation": conversation(services, db, shown),
             "trail": _trail(db, shown.id),
             "ending": _ending(services, db, shown),
+            "papers_asked": ending_papers.asked(ending_dialogue.of(db, shown.id)),
             "reasons": ending.REASONS,
             **checkin_view(list(checkins.answers_of(db, shown.id))),
             "may_erase": sees_everything(current_user()) and not privacy.is_erased(shown),
