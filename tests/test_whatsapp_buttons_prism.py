@@ -23,7 +23,7 @@ from storage.models import FlowRun, Message, Participant, WhatsAppContent
 from tests.conftest import PUBLIC_BASE_URL, make_app
 from tests.support.twilio import INBOUND_PATH, TWILIO_SETTINGS, inbound_form, sign
 from tests.test_appointments import EVENING_BEFORE, add_appointment, add_participant, dispatch_at
-from tests.test_voice_notes import PLACEHOLDER
+from tests.test_voice_notes import PLACEHOLDER, twilio_reports
 
 pytestmark = pytest.mark.prism
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,6 +224,7 @@ def test_a_somali_who_chose_voice_hears_the_reminder_then_taps_i_cannot_come(app
     services: Services = app.extensions[EXTENSION]
     recorded(services, "so", "reminder.text")
     participant_id = reminded_in_window(services, "+31612340007", "so", contact=VOICE)
+    twilio_reports(app, messages_to(services, participant_id)[0], "sent")  # the text waited for this
 
     note, text = [r.data for r in twilio_requests]  # the voice note first, then the text it speaks
     assert note["To"] == text["To"] == "whatsapp:+31612340007"
@@ -247,3 +248,30 @@ def test_a_somali_who_chose_voice_hears_the_reminder_then_taps_i_cannot_come(app
     [sms] = [r.data for r in twilio_requests]
     assert sms["To"] == "+31612340008" and "MediaUrl" not in sms and "ContentSid" not in sms
     assert segments(sms["Body"])[1] <= 2
+
+
+def test_a_voice_note_at_the_reminder_gets_it_spoken_again_and_its_buttons_still_answer(
+    app: Flask, twilio_requests: list
+) -> None:
+    """The choices asked again after a voice note go as text (the message says more than the question,
+    so not as buttons), each spoken text with its voice note first; the reminder's buttons still answer."""
+    services: Services = app.extensions[EXTENSION]
+    for key in ("reminder.text", "input.voice_at_choice"):
+        recorded(services, "so", key)
+    participant_id = reminded_in_window(services, "+31612340009", "so", contact=VOICE)
+    twilio_reports(app, messages_to(services, participant_id)[0], "sent")
+    twilio_requests.clear()
+
+    voice = {"NumMedia": "1", "MediaContentType0": "audio/ogg", "MediaUrl0": "http://127.0.0.1:9/Media/ME1"}
+    tap(app, "+31612340009", "", **voice)
+    for note in messages_to(services, participant_id)[-3:-1]:
+        twilio_reports(app, note, "sent")
+    *notes, text = [r.data for r in twilio_requests]
+    assert [len(note["MediaUrl"]) for note in notes] == [1, 1] and "ContentSid" not in text
+    assert text["Body"].startswith(services.catalogs.text("so", "input.voice_at_choice"))
+    *stored_notes, asked = messages_to(services, participant_id)[-3:]
+    assert [n.media[0][VOICE] for n in stored_notes] == ["input.voice_at_choice", "reminder.text"]
+    assert asked.route == "whatsapp" and asked.question == "herinnering/reminder"
+
+    tap(app, "+31612340009", "Ma imaan karo", ButtonPayload=scoped_payload("herinnering/reminder", "cannot_come"))
+    assert flow_of(services, participant_id) == ("afmelden", "reason")
