@@ -23,6 +23,7 @@ from bot.messaging import SERVICE_WINDOW
 from bot.services import Services, current_services
 from storage import queries
 from storage.models import Channel, Message, Participant
+from storage.queries import SUBMITTING
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +116,9 @@ def text_waits(db: DbSession, message_id: int, now: datetime) -> bool:
     return db.exec(held_by).first() is not None
 
 
-def sent_on(message: Message) -> bool:
-    """A voice note Twilio sent on (or gave up): the text it goes before may follow now."""
-    return is_voice_note(message) and message.status not in IN_TWILIOS_HANDS
+def holds_text(message: Message) -> bool:
+    """A voice note being sent or in Twilio's hands: the text it goes before waits for it."""
+    return is_voice_note(message) and message.status in (SUBMITTING, *IN_TWILIOS_HANDS)
 
 
 def signed_url(services: Services, language: str, key: str) -> str:

@@ -87,10 +87,11 @@ def message_status() -> Response:
             log.info("status callback for an unknown message")
             return empty_twiml()
         newly_undelivered = status in UNDELIVERED and message.status not in UNDELIVERED
+        was_held = voice_notes.holds_text(message)
         if outbound.apply_status(message, status, form.error_number, now):
             db.add(message)
-        # The text a voice note goes before waited for it (bot/voice_notes.py).
-        text_id = message.voice_for_id if voice_notes.sent_on(message) else None
+        # The text this voice note goes before waited for it (bot/voice_notes.py): it may go now.
+        text_id = message.voice_for_id if was_held and not voice_notes.holds_text(message) else None
         if newly_undelivered:  # Twilio may report it more than once: act on the first
             fallback = messaging.fall_back(services, db, message, now)
             fallback_id = fallback.id if fallback else None
