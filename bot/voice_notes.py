@@ -10,7 +10,7 @@ that expires; the lookup is in the voice catalog's index (bot/voice_catalog.py).
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, send_file
 from flask.typing import ResponseReturnValue
@@ -23,6 +23,7 @@ from bot.messaging import SERVICE_WINDOW
 from bot.services import Services, current_services
 from storage import queries
 from storage.models import Channel, Message, Participant
+from storage.queries import SUBMITTING
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,13 @@ CONTENT_TYPE = "audio/ogg"
 LINK_LIFETIME_SECONDS = 24 * 3600
 # More would bury the text under voice notes (a lead, the question, a hint at most).
 MAX_PER_MESSAGE = 3
+# Twilio keeps no order between messages sent one after the other, and a voice note's audio is
+# fetched first, so a text sent at once would often come before the voice note that speaks it.
+# The text waits until Twilio reports its voice notes sent (the status callback sends it then),
+# but not longer than this: without callbacks the sweep sends it after its pending time.
+WAIT_FOR_VOICE = timedelta(minutes=1)
+# A voice note Twilio took but has not yet sent on (its statuses before 'sent').
+IN_TWILIOS_HANDS = ("accepted", "scheduled", "queued", "sending")
 _SALT = "welkom-voice"
 
 
@@ -94,6 +102,23 @@ def going_before(db: DbSession, message_id: int) -> Sequence[int]:
 
 def is_voice_note(message: Message) -> bool:
     return message.voice_for_id is not None
+
+
+def text_waits(db: DbSession, message_id: int, now: datetime) -> bool:
+    """Whether a text still waits for a voice note of its own that Twilio has not sent on yet.
+
+    A voice note that failed or waits for a retry holds nothing up: the text carries the words.
+    """
+    text = db.get(Message, message_id)
+    if text is None or now - text.created_at >= WAIT_FOR_VOICE:
+        return False
+    held_by = select(Message.id).where(Message.voice_for_id == message_id, col(Message.status).in_(IN_TWILIOS_HANDS))
+    return db.exec(held_by).first() is not None
+
+
+def holds_text(message: Message) -> bool:
+    """A voice note being sent or in Twilio's hands: the text it goes before waits for it."""
+    return is_voice_note(message) and message.status in (SUBMITTING, *IN_TWILIOS_HANDS)
 
 
 def signed_url(services: Services, language: str, key: str) -> str:

@@ -10,9 +10,10 @@ from flask import Flask
 from sqlmodel import col, select
 
 from bot import jobs
+from bot.outbound import STALE_PENDING
 from bot.services import EXTENSION, Services
 from bot.sms import segments
-from bot.voice_notes import signed_url
+from bot.voice_notes import WAIT_FOR_VOICE, signed_url
 from storage.db import session_scope
 from storage.models import Escalation, Message, Participant, Reminder
 from tests.conftest import PUBLIC_BASE_URL, make_app
@@ -65,10 +66,23 @@ def outbound(services: Services) -> list[Message]:
         return list(db.exec(select(Message).where(Message.direction == "out").order_by(col(Message.id))).all())
 
 
+def twilio_reports(app: Flask, message: Message, status: str, **more: str) -> None:
+    """Twilio's status callback for a message we sent, signed as Twilio signs it."""
+    services = app.extensions[EXTENSION]
+    form = {"MessageSid": message.twilio_sid, "MessageStatus": status, **more}
+    signature = sign(services.settings.webhook_token, PUBLIC_BASE_URL + STATUS_PATH, form)
+    response = app.test_client().post(STATUS_PATH, data=form, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
+    services.queue.join()
+
+
 def test_someone_who_chose_voice_hears_the_reminder_before_reading_it(voice_app: Flask, twilio: FakeTwilio) -> None:
     services = voice_app.extensions[EXTENSION]
     somali_participant(services)
     dispatch_at(services, EVENING_BEFORE)
+    # Twilio keeps no order: the text waits until Twilio has sent the voice note on.
+    [note] = twilio.sent
+    twilio_reports(voice_app, outbound(services)[0], "sent")
 
     note, text = twilio.sent
     assert note["To"] == text["To"] == f"whatsapp:{SOMALI}"
@@ -83,16 +97,28 @@ def test_someone_who_chose_voice_hears_the_reminder_before_reading_it(voice_app:
         reminder = db.exec(select(Reminder).where(Reminder.status == "sent")).one()
     assert reminder.message_id == stored_text.id  # the reminder is the text; the voice note goes with it
     assert stored_note.voice_for_id == stored_text.id and stored_note.id < stored_text.id
-    assert (stored_note.status, stored_note.route, stored_note.attempts) == ("queued", "whatsapp", 1)
+    assert (stored_note.status, stored_note.route, stored_note.attempts) == ("sent", "whatsapp", 1)
     assert stored_note.media[0]["voice"] == "reminder.text"
+
+
+def test_without_a_callback_the_text_goes_by_the_sweep_after_its_wait(voice_app: Flask, twilio: FakeTwilio) -> None:
+    services = voice_app.extensions[EXTENSION]
+    somali_participant(services)
+    dispatch_at(services, EVENING_BEFORE)
+    dispatch_at(services, EVENING_BEFORE + WAIT_FOR_VOICE / 2)
+    assert len(twilio.sent) == 1 and outbound(services)[-1].status == "pending"
+    dispatch_at(services, EVENING_BEFORE + STALE_PENDING)  # the sweep finds the text; its wait is over
+    assert [form.get("Body", "")[:8] for form in twilio.sent] == ["", "Xusuusin"]
 
 
 def test_each_voice_note_is_sent_once_however_often_its_text_is_sent(voice_app: Flask, twilio: FakeTwilio) -> None:
     services = voice_app.extensions[EXTENSION]
     somali_participant(services)
     dispatch_at(services, EVENING_BEFORE)
+    twilio_reports(voice_app, outbound(services)[0], "delivered")
     with voice_app.app_context():
         jobs.send_message(outbound(services)[-1].id)
+    twilio_reports(voice_app, outbound(services)[0], "read")
     assert len(twilio.sent) == 2
 
 
@@ -113,12 +139,8 @@ def test_an_undelivered_voice_note_does_not_go_again_by_sms(voice_app: Flask, tw
     somali_participant(services)
     dispatch_at(services, EVENING_BEFORE)
     note = outbound(services)[0]
-    form = {"MessageSid": note.twilio_sid, "MessageStatus": "undelivered", "ErrorCode": "63019"}
-    signature = sign(services.settings.webhook_token, PUBLIC_BASE_URL + STATUS_PATH, form)
-    response = voice_app.test_client().post(STATUS_PATH, data=form, headers={"X-Twilio-Signature": signature})
-    assert response.status_code == 200
-    services.queue.join()
-    assert len(twilio.sent) == 2 and len(outbound(services)) == 2
+    twilio_reports(voice_app, note, "undelivered", ErrorCode="63019")
+    assert len(twilio.sent) == 2 and len(outbound(services)) == 2  # the text went then, and nothing more
     with session_scope(services.db) as db:
         assert db.get(Message, note.id).status == "undelivered"
         assert db.exec(select(Escalation)).all() == []
@@ -149,8 +171,10 @@ def test_a_voice_note_answering_the_reminder_gets_the_choices_spoken_again(voice
     services = voice_app.extensions[EXTENSION]
     somali_participant(services)
     dispatch_at(services, EVENING_BEFORE)
+    twilio_reports(voice_app, outbound(services)[0], "sent")
     voice = {"NumMedia": "1", "MediaContentType0": "audio/ogg", "MediaUrl0": "http://127.0.0.1:9/Media/ME1"}
     Phones(voice_app).send(SOMALI, "", **voice)
+    twilio_reports(voice_app, outbound(services)[-2], "sent")
 
     note, text = twilio.sent[2:]
     assert fetched(voice_app, note["MediaUrl"])[:2] == (200, "audio/ogg")

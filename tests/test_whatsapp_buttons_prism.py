@@ -3,6 +3,7 @@ spec, the reminder sent through Prism running the Messages spec, and the tap ans
 
 import itertools
 import json
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, timedelta
 from pathlib import Path
@@ -14,12 +15,15 @@ from sqlmodel import select
 from bot.flow.matching import scoped_payload
 from bot.services import EXTENSION, Services
 from bot.sms import segments
+from bot.voice_catalog import mark_changed, uploaded_path
+from bot.voice_notes import VOICE
 from bot.whatsapp_content import SESSION, TEMPLATE
 from storage.db import session_scope
 from storage.models import FlowRun, Message, Participant, WhatsAppContent
 from tests.conftest import PUBLIC_BASE_URL, make_app
 from tests.support.twilio import INBOUND_PATH, TWILIO_SETTINGS, inbound_form, sign
 from tests.test_appointments import EVENING_BEFORE, add_appointment, add_participant, dispatch_at
+from tests.test_voice_notes import PLACEHOLDER, twilio_reports
 
 pytestmark = pytest.mark.prism
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,13 +80,16 @@ def messages_to(services: Services, participant_id: int) -> list[Message]:
         return list(db.exec(statement.order_by(Message.id)).all())
 
 
-def reminded_in_window(services: Services, phone: str, language: str, channel: str = "whatsapp") -> int:
+def reminded_in_window(
+    services: Services, phone: str, language: str, channel: str = "whatsapp", contact: str | None = None
+) -> int:
     """A newcomer who wrote three hours ago gets the evening-before reminder."""
     participant_id = add_participant(services, language=language, phone=phone, channel=channel)
     add_appointment(services, participant_id)
     with session_scope(services.db) as db:
         participant = db.get(Participant, participant_id)
         participant.last_inbound_at = EVENING_BEFORE.astimezone(UTC) - timedelta(hours=3)
+        participant.contact = contact
         db.add(participant)
     dispatch_at(services, EVENING_BEFORE)
     return participant_id
@@ -105,12 +112,14 @@ def test_sync_makes_each_resource_once_and_asks_approval_for_the_templates(synce
         rows = db.exec(select(WhatsAppContent)).all()
         templates = [r for r in rows if r.kind == TEMPLATE]
         assert len({r.content_sid for r in rows}) == len(rows) and all(r.content_sid.startswith("HX") for r in rows)
-        # The reminder is the one text a template carries: approval asked in each of the nine languages.
-        assert {(r.template, r.question) for r in templates} == {("reminder", "herinnering/reminder")}
-        assert len(templates) == 9 and all(r.approval_status for r in templates)
+        # The reminder and the ending's first question are the texts templates carry: approval asked
+        # for each in the nine languages.
+        questions = {("reminder", "herinnering/reminder"), ("afronden", "afronden/start")}
+        assert {(r.template, r.question) for r in templates} == questions
+        assert len(templates) == 18 and all(r.approval_status for r in templates)
         created = len(rows)
     assert first.strip() == services.coordinator_texts.text(
-        "nl", "whatsapp.sync.done", {"created": str(created), "unchanged": "0", "approvals": "9"}
+        "nl", "whatsapp.sync.done", {"created": str(created), "unchanged": "0", "approvals": "18"}
     )
     again = run_cli(app, "sync", "--request-approval")
     assert f"0 gemaakt, {created} waren er al, 0 ter goedkeuring" in again
@@ -118,7 +127,7 @@ def test_sync_makes_each_resource_once_and_asks_approval_for_the_templates(synce
         assert len(db.exec(select(WhatsAppContent)).all()) == created
     status = run_cli(app, "status").splitlines()
     [somali] = [line for line in status if line.startswith("reminder (so): ")]
-    assert len(status) == 9 and somali.endswith(made(services, "herinnering/reminder", "so", TEMPLATE).content_sid)
+    assert len(status) == 18 and somali.endswith(made(services, "herinnering/reminder", "so", TEMPLATE).content_sid)
 
 
 def test_a_somali_reminder_goes_as_the_list_sync_made_and_a_tap_cancels(app: Flask) -> None:
@@ -184,3 +193,85 @@ def test_outside_the_window_the_buttons_go_as_the_template_once_approved(app: Fl
     assert sent.data["ContentSid"] == template.content_sid and sent.data["To"] == "whatsapp:+31612340006"
     assert json.loads(sent.data["ContentVariables"])["4"].startswith("https://www.google.com/maps/")
     assert messages_to(services, after)[-1].route == "template:so"
+
+
+def recorded(services: Services, language: str, key: str) -> None:
+    """A person's recording of a text in the voice catalog, as an upload on the dashboard leaves it."""
+    path = uploaded_path(services.settings.voice_dir, language, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(PLACEHOLDER, path)
+    mark_changed(services.settings.voice_dir)
+
+
+@pytest.fixture
+def twilio_requests(app: Flask, monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every request Twilio's client sends to Prism, in order (the client itself keeps only the last)."""
+    client = app.extensions[EXTENSION].channel.client.http_client
+    requests, request = [], client.request
+
+    def recording(*args, **kwargs):
+        response = request(*args, **kwargs)
+        requests.append(client._test_only_last_request)
+        return response
+
+    monkeypatch.setattr(client, "request", recording)
+    return requests
+
+
+def test_a_somali_who_chose_voice_hears_the_reminder_then_taps_i_cannot_come(app: Flask, twilio_requests: list) -> None:
+    """Issue 14's Done when: the reminder as the buttons sync made, just after a recorded Somali voice
+    note whose link serves OGG audio; 'I can't come' tapped lands in afmelden; by SMS two segments."""
+    services: Services = app.extensions[EXTENSION]
+    recorded(services, "so", "reminder.text")
+    participant_id = reminded_in_window(services, "+31612340007", "so", contact=VOICE)
+    twilio_reports(app, messages_to(services, participant_id)[0], "sent")  # the text waited for this
+
+    note, text = [r.data for r in twilio_requests]  # the voice note first, then the text it speaks
+    assert note["To"] == text["To"] == "whatsapp:+31612340007"
+    [link] = note["MediaUrl"]
+    assert link.startswith(f"{PUBLIC_BASE_URL}/voice/") and "ContentSid" not in note
+    assert text["ContentSid"] == made(services, "herinnering/reminder", "so").content_sid
+    assert "MediaUrl" not in text and "Body" not in text
+    with app.test_client().get(link.removeprefix(PUBLIC_BASE_URL)) as audio:
+        assert (audio.status_code, audio.mimetype, audio.get_data()) == (200, "audio/ogg", PLACEHOLDER.read_bytes())
+    stored_note, reminder = messages_to(services, participant_id)
+    # Both accepted by Prism (Twilio's spec): each has the SID it answered with.
+    assert stored_note.twilio_sid and reminder.twilio_sid and stored_note.voice_for_id == reminder.id
+    assert stored_note.media[0][VOICE] == "reminder.text" and reminder.route == "buttons"
+
+    tap(app, "+31612340007", "Ma imaan karo", ButtonPayload=scoped_payload("herinnering/reminder", "cannot_come"))
+    assert flow_of(services, participant_id) == ("afmelden", "reason")
+    assert last_request(services).data["ContentSid"] == made(services, "afmelden/reason", "so").content_sid
+
+    twilio_requests.clear()
+    reminded_in_window(services, "+31612340008", "so", channel="sms", contact=VOICE)
+    [sms] = [r.data for r in twilio_requests]
+    assert sms["To"] == "+31612340008" and "MediaUrl" not in sms and "ContentSid" not in sms
+    assert segments(sms["Body"])[1] <= 2
+
+
+def test_a_voice_note_at_the_reminder_gets_it_spoken_again_and_its_buttons_still_answer(
+    app: Flask, twilio_requests: list
+) -> None:
+    """The choices asked again after a voice note go as text (the message says more than the question,
+    so not as buttons), each spoken text with its voice note first; the reminder's buttons still answer."""
+    services: Services = app.extensions[EXTENSION]
+    for key in ("reminder.text", "input.voice_at_choice"):
+        recorded(services, "so", key)
+    participant_id = reminded_in_window(services, "+31612340009", "so", contact=VOICE)
+    twilio_reports(app, messages_to(services, participant_id)[0], "sent")
+    twilio_requests.clear()
+
+    voice = {"NumMedia": "1", "MediaContentType0": "audio/ogg", "MediaUrl0": "http://127.0.0.1:9/Media/ME1"}
+    tap(app, "+31612340009", "", **voice)
+    for note in messages_to(services, participant_id)[-3:-1]:
+        twilio_reports(app, note, "sent")
+    *notes, text = [r.data for r in twilio_requests]
+    assert [len(note["MediaUrl"]) for note in notes] == [1, 1] and "ContentSid" not in text
+    assert text["Body"].startswith(services.catalogs.text("so", "input.voice_at_choice"))
+    *stored_notes, asked = messages_to(services, participant_id)[-3:]
+    assert [n.media[0][VOICE] for n in stored_notes] == ["input.voice_at_choice", "reminder.text"]
+    assert asked.route == "whatsapp" and asked.question == "herinnering/reminder"
+
+    tap(app, "+31612340009", "Ma imaan karo", ButtonPayload=scoped_payload("herinnering/reminder", "cannot_come"))
+    assert flow_of(services, participant_id) == ("afmelden", "reason")

@@ -46,8 +46,32 @@ def merged_spec(into: Path, *specs: Path) -> Path:
         merged["paths"].update(more["paths"])
         merged["components"]["schemas"].update(more["components"]["schemas"])
         merged["tags"] = merged.get("tags", []) + more.get("tags", [])
+    _form_arrays_as_prism_reads_them(merged)
     into.write_text(json.dumps(merged), encoding="utf-8")
     return into
+
+
+def _form_arrays_as_prism_reads_them(spec: dict) -> None:
+    """Let Prism read a form field that Twilio's spec types as an array (MediaUrl) as one.
+
+    Twilio's client sends each item as its own field (`MediaUrl=...`, repeated for more), which
+    Twilio accepts; Prism 5 reads that as a string and refuses every message with media ("must
+    be array", stoplightio/prism#2473). Declared as comma-separated instead, one link is read as
+    an array of one, and each item is still checked as a URI.
+    """
+    for form in _forms(spec):
+        for name, schema in form.get("schema", {}).get("properties", {}).items():
+            if schema.get("type") == "array":
+                form.setdefault("encoding", {}).setdefault(name, {"style": "form", "explode": False})
+
+
+def _forms(spec: dict) -> Iterator[dict]:
+    """Each operation's form-encoded request body (a path item also holds `servers` and `parameters`)."""
+    for path in spec["paths"].values():
+        for operation in path.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                form = operation["requestBody"].get("content", {}).get("application/x-www-form-urlencoded")
+                yield from [form] if form else []
 
 
 @contextmanager
