@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     twilio_whatsapp_from: str | None = None
     twilio_sms_from: str | None = None
     twilio_api_base_url: str = TWILIO_API_DEFAULT
+    # Seconds before a call to Twilio is given up; the message is then looked up before a resend.
+    twilio_timeout: float = Field(default=15, gt=0)
     public_base_url: str = "http://127.0.0.1:5000"
     secret_key: str = Field(default_factory=lambda: _temporary_secret())
     translator: Literal["none", "google", "microsoft", "deepl", "mymemory", "libre"] = "none"

@@ -29,6 +29,7 @@ CLEAN_ENV = {
         "TWILIO_WHATSAPP_FROM",
         "TWILIO_SMS_FROM",
         "TWILIO_API_BASE_URL",
+        "TWILIO_TIMEOUT",
         "PUBLIC_BASE_URL",
         "SECRET_KEY",
         "TRANSLATOR",
