@@ -6,6 +6,7 @@ subprocesses with their own environment, so a fault can kill them or pull their 
 PostgreSQL away.
 """
 
+import itertools
 import os
 import signal
 import subprocess
@@ -106,9 +107,10 @@ class Workers:
     def __init__(self, env: dict[str, str], redis_url: str, log_dir: Path):
         self.env, self.redis_url, self.log_dir = env, redis_url, log_dir
         self.processes: dict[str, subprocess.Popen] = {}
+        self._numbers = itertools.count()
 
     def start(self, count: int = 1) -> None:
-        names = [f"fault-{os.getpid()}-{len(self.processes) + n}" for n in range(count)]
+        names = [f"fault-{os.getpid()}-{next(self._numbers)}" for _ in range(count)]
         for name in names:
             log = (self.log_dir / f"{name}.log").open("w")  # read when a test fails
             command = [RQ, "worker", "--with-scheduler", "-w", "bot.worker.WelkomWorker", "-n", name]
@@ -142,6 +144,15 @@ class Workers:
 
     def alive(self) -> int:
         return sum(process.poll() is None for process in self.processes.values())
+
+    def replace_exited(self) -> int:
+        """Start a new worker for each that exited, as a supervisor (systemd Restart=always) does."""
+        exited = [name for name, process in self.processes.items() if process.poll() is not None]
+        for name in exited:
+            del self.processes[name]
+        if exited:
+            self.start(len(exited))
+        return len(exited)
 
     def stop(self) -> None:
         for process in self.processes.values():
