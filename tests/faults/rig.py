@@ -108,6 +108,7 @@ class Workers:
         self.env, self.redis_url, self.log_dir = env, redis_url, log_dir
         self.processes: dict[str, subprocess.Popen] = {}
         self._numbers = itertools.count()
+        self.restarted = 0
 
     def start(self, count: int = 1) -> None:
         names = [f"fault-{os.getpid()}-{next(self._numbers)}" for _ in range(count)]
@@ -152,6 +153,7 @@ class Workers:
             del self.processes[name]
         if exited:
             self.start(len(exited))
+        self.restarted += len(exited)
         return len(exited)
 
     def stop(self) -> None:
@@ -194,11 +196,14 @@ class Rig:
         """One dispatcher tick, at the workers' clock or ahead of it (what later ticks would find)."""
         return dispatcher.tick(self.services, utcnow() + ahead)
 
-    def settle(self, expected_outbound: int, seconds: float = 60, quiet: float = 1.5) -> None:
+    def settle(self, expected_outbound: int, seconds: float = 60, quiet: float = 1.5, supervise: bool = False) -> None:
         """Until every inbound message is handled and `expected_outbound` messages are with Twilio
-        or failed for good. When nothing moves (and no job waits), tick ahead, as later ticks would."""
+        or failed for good. When nothing moves (and no job waits), tick ahead, as later ticks would;
+        `supervise`: start a worker again when one exits, as a supervisor would."""
         deadline, last, still_since = time.monotonic() + seconds, None, time.monotonic()
         while time.monotonic() < deadline:
+            if supervise:
+                self.workers.replace_exited()
             snapshot = _progress(self.services)
             unhandled, outbound, in_flight = snapshot[0], snapshot[1], snapshot[2]
             if unhandled == 0 and outbound >= expected_outbound and in_flight == 0:

@@ -98,7 +98,7 @@ def send_all(rig: Rig, load) -> None:
 
 
 def test_a_worker_killed_in_the_middle_of_jobs(rig: Rig, record: Callable[[Row], None]) -> None:
-    load = seed(rig.services, talkers=4, relayed=2, each=5)
+    load = seed(rig.services, talkers=4, relayed=2, each=4)
     send_all(rig, load)
     rig.tick()  # the reminders fall due
     wait_for(lambda: len(rig.outside.twilio.sent) >= 6, 60, "the first answers")
@@ -114,7 +114,7 @@ def test_twilio_answering_500_then_429_then_hanging(rig: Rig, record: Callable[[
     twilio = rig.outside.twilio
     twilio.script = [500] * 6 + [429] * 6 + [LATE] * 4
     twilio.late_seconds = 3 * TWILIO_TIMEOUT_SECONDS  # taken, but answered after the client gave up
-    load = seed(rig.services, talkers=4, relayed=2, each=5)
+    load = seed(rig.services, talkers=4, relayed=2, each=4)
     send_all(rig, load)
     rig.tick()
     rig.settle(load.expected_outbound, seconds=90)
