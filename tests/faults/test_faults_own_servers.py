@@ -38,11 +38,11 @@ def test_redis_stopped_while_webhooks_keep_arriving(tmp_path: Path, record: Call
             rig.tick()
             # An rq worker quits when it loses Redis; its supervisor starts it again.
             rig.settle(load.expected_outbound, seconds=90, supervise=True)
+            note = f"{len(during)} webhooks while Redis was down, all 200; {rig.workers.restarted} workers restarted"
+            row = count("Redis stopped while webhooks arrive", rig.services, outside.twilio, load, note)
         finally:
             rig.workers.stop()
             rig.services.db.dispose()
-        note = f"{len(during)} webhooks while Redis was down, all 200; {rig.workers.restarted} workers restarted"
-        row = count("Redis stopped while webhooks arrive", rig.services, outside.twilio, load, note)
     record(row)
     assert set(statuses) == {200}
     assert_survived(row)
@@ -71,13 +71,13 @@ def test_postgresql_restarted_during_traffic(tmp_path: Path, record: Callable[[R
                 assert rig.post(message.sid, message.sender, message.body) == 200
             rig.tick()
             rig.settle(load.expected_outbound, seconds=90, supervise=True)
+            note = f"{len(refused)} webhooks answered 5xx during the restart, delivered again; "
+            note += f"{rig.workers.restarted} workers restarted"
+            row = count("PostgreSQL restarted during traffic", rig.services, outside.twilio, load, note)
         finally:
             rig.workers.stop()
-            rig.services.db.dispose()
-            gc.collect()  # the cut connections are collected here, under this test's warning filter
+            rig.services.db.dispose()  # before the cluster goes: no connection outlives it
+            gc.collect()  # connections the restart cut are collected here, under this test's filter
             clear_jobs(REDIS_URL)
-        note = f"{len(refused)} webhooks answered 5xx during the restart, delivered again; "
-        note += f"{rig.workers.restarted} workers restarted"
-        row = count("PostgreSQL restarted during traffic", rig.services, outside.twilio, load, note)
     record(row)
     assert_survived(row)
