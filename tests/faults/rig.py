@@ -138,6 +138,14 @@ class Workers:
                 time.sleep(0.2)
         raise AssertionError(f"workers {names} did not register in {seconds} s")
 
+    def current_job(self, index: int = 0) -> str | None:
+        """The function of the job worker `index` is running now, if any."""
+        name = list(self.processes)[index]
+        with Redis.from_url(self.redis_url) as connection:
+            worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + name, connection=connection)
+            job = worker.get_current_job() if worker else None
+            return job.func_name if job else None
+
     def kill(self, index: int = 0) -> None:
         process = list(self.processes.values())[index]
         os.killpg(process.pid, signal.SIGKILL)

@@ -102,10 +102,13 @@ def test_a_worker_killed_in_the_middle_of_jobs(rig: Rig, record: Callable[[Row],
     send_all(rig, load)
     rig.tick()  # the reminders fall due
     wait_for(lambda: len(rig.outside.twilio.sent) >= 6, 60, "the first answers")
+    running = []
+    wait_for(lambda: running.append(rig.workers.current_job(0)) or running[-1], 30, "a job in hand")
     rig.workers.kill(0)  # SIGKILL, with the job process it forked
     rig.workers.start(1)  # as a supervisor would
     rig.settle(load.expected_outbound)
-    row = count("worker SIGKILLed mid-jobs", rig.services, rig.outside.twilio, load)
+    note = f"killed while running {running[-1].removeprefix('bot.jobs.')}"
+    row = count("worker SIGKILLed mid-jobs", rig.services, rig.outside.twilio, load, note)
     record(row)
     assert_survived(row)
 
