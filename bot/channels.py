@@ -19,7 +19,6 @@ from storage.models import Channel
 
 # Twilio answers these when it is busy or broken; trying again later may work.
 _TRANSIENT_HTTP = {429, 500, 502, 503, 504}
-SEND_TIMEOUT_SECONDS = 15
 # Twilio's clock and ours may differ a little when matching a message we may have sent.
 CLOCK_SKEW = timedelta(minutes=2)
 
@@ -58,8 +57,9 @@ class SendError(Exception):
 class MessageChannel(Protocol):
     def send(self, outgoing: Outgoing, status_callback: str) -> Sent: ...
 
-    def find(self, outgoing: Outgoing, attempted_at: datetime) -> Sent | None:
-        """The message as the provider has it, if an earlier attempt at `attempted_at` reached it."""
+    def find(self, outgoing: Outgoing, attempted_at: datetime, known: frozenset[str] = frozenset()) -> Sent | None:
+        """The message as the provider has it, if an earlier attempt at `attempted_at` reached it;
+        never one of the `known` ids (other messages of ours, maybe of the same text)."""
         ...
 
 
@@ -78,13 +78,13 @@ class ConsoleChannel:
             print(f"{outgoing.body}{pictures}\n", file=self.echo, flush=True)
         return Sent(sid=None, status="sent")
 
-    def find(self, outgoing: Outgoing, attempted_at: datetime) -> Sent | None:
+    def find(self, outgoing: Outgoing, attempted_at: datetime, known: frozenset[str] = frozenset()) -> Sent | None:
         return None  # printing never leaves a doubt
 
 
 class TwilioChannel:
     def __init__(self, settings: Settings):
-        http = TwilioHttpClient(timeout=SEND_TIMEOUT_SECONDS)
+        http = TwilioHttpClient(timeout=settings.twilio_timeout)
         self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http)
         # Lets tests and staging talk to a Twilio-compatible server instead of Twilio.
         self.client.api.base_url = settings.twilio_api_base_url
@@ -111,9 +111,10 @@ class TwilioChannel:
             ) from error
         return Sent(sid=message.sid, status=str(message.status or "queued"))
 
-    def find(self, outgoing: Outgoing, attempted_at: datetime) -> Sent | None:
+    def find(self, outgoing: Outgoing, attempted_at: datetime, known: frozenset[str] = frozenset()) -> Sent | None:
         """Twilio has no idempotency key: list what went to this number from our sender since that day
-        and match the text (a template's text is Twilio's own, so the time must do)."""
+        and match the text (a template's text is Twilio's own, so the time must do). The same text
+        may have gone to them before ("menu" twice): a message already stored as ours is skipped."""
         to = outgoing.to
         try:
             # One page (the newest 50) is enough: the attempt was minutes ago.
@@ -130,7 +131,7 @@ class TwilioChannel:
             raise SendError(f"network during lookup: {type(error).__name__}", ambiguous=True) from error
         for message in listed:
             created = message.date_created
-            if created is not None and created < attempted_at - CLOCK_SKEW:
+            if message.sid in known or (created is not None and created < attempted_at - CLOCK_SKEW):
                 continue
             if outgoing.content_sid or message.body == outgoing.body:
                 return Sent(sid=message.sid, status=str(message.status or "queued"))

@@ -53,6 +53,7 @@ def _deliver(services: Services, db: DbSession, checkin: CheckIn, now: datetime)
         checkin.status = SKIPPED
         db.add(checkin)
         return None
+    queries.lock_participant(db, participant.id)  # not in the middle of a job's turn
     stored = queries.flow_run_of(db, participant.id)
     current = Run.from_dict(stored.state) if stored and stored.flow_id in services.book.flows else None
     facts = {**conversation.facts_of(db, participant, now), **_facts(services, db, participant, checkin)}

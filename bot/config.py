@@ -59,8 +59,11 @@ class Settings(BaseSettings):
     twilio_api_base_url: str = TWILIO_API_DEFAULT
     # Twilio's Content API (WhatsApp buttons and lists, bot/whatsapp_content.py), as the above is for messages.
     twilio_content_base_url: str = TWILIO_CONTENT_DEFAULT
+    # Seconds before a call to Twilio is given up; the message is then looked up before a resend.
+    twilio_timeout: float = Field(default=15, gt=0)
     public_base_url: str = "http://127.0.0.1:5000"
-    secret_key: str = Field(default_factory=lambda: _temporary_secret())
+    # Empty: not given. Required with Twilio (outside a demo); else a temporary one per process.
+    secret_key: str = ""
     translator: Literal["none", "google", "microsoft", "deepl", "mymemory", "libre"] = "none"
     translator_api_key: str | None = None
     translator_url: str | None = None
@@ -218,7 +221,7 @@ class Settings(BaseSettings):
     @field_validator("secret_key")
     @classmethod
     def _secret_key(cls, value: str) -> str:
-        if len(value) < SECRET_KEY_MIN_CHARS or len(set(value)) < SECRET_KEY_MIN_CHARS // 4:
+        if value and (len(value) < SECRET_KEY_MIN_CHARS or len(set(value)) < SECRET_KEY_MIN_CHARS // 4):
             raise _problem("use at least 32 random bytes, e.g. {command}", command=_NEW_SECRET)
         return value
 
@@ -258,6 +261,13 @@ class Settings(BaseSettings):
     def _complete(self) -> "Settings":
         if self.messaging_backend == "twilio":
             _check_twilio(self)
+        if not self.secret_key:
+            if self.messaging_backend == "twilio" and not self.demo:
+                raise ConfigError(
+                    f"SECRET_KEY: is required when MESSAGING_BACKEND is twilio; make one with {_NEW_SECRET}"
+                )
+            # Frozen settings: set once, here, before anyone reads it.
+            object.__setattr__(self, "secret_key", _temporary_secret())
         if self.translator in ("microsoft", "deepl", "libre") and not self.translator_api_key:
             raise ConfigError(f"TRANSLATOR_API_KEY: is required for TRANSLATOR={self.translator}")
         return self

@@ -38,7 +38,7 @@ class SmtpMailer:
             raise SendError(f"smtp: {type(error).__name__}", transient=True) from error
         return Sent(sid=None, status="sent")
 
-    def find(self, outgoing: Outgoing, attempted_at: datetime) -> Sent | None:
+    def find(self, outgoing: Outgoing, attempted_at: datetime, known: frozenset[str] = frozenset()) -> Sent | None:
         return None  # SMTP cannot be asked; a claim left by a dead worker is mailed again
 
     def _connect(self) -> smtplib.SMTP:

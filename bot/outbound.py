@@ -66,9 +66,10 @@ def send(services: Services, message_id: int, now: datetime) -> None:
         outgoing, message.route = messaging.route(services, db, message, now)
         message.channel = outgoing.to.channel
         db.add(message)
+        known = _known_sids(db, message, last_attempt_at) if last_attempt_at else frozenset()
     try:
         sender = services.sender_for(outgoing.to.channel)
-        sent = _already_there(sender, outgoing, last_attempt_at) or sender.send(
+        sent = _already_there(sender, outgoing, last_attempt_at, known) or sender.send(
             outgoing, status_callback_url(services, message_id)
         )
     except SendError as error:
@@ -104,13 +105,33 @@ def claim(db: DbSession, message_id: int, now: datetime) -> tuple[Message, datet
     return message, (last_attempt_at if seen_status == UNSURE else None)
 
 
-def _already_there(sender: MessageChannel, outgoing: Outgoing, last_attempt_at: datetime | None) -> Sent | None:
+def _already_there(
+    sender: MessageChannel, outgoing: Outgoing, last_attempt_at: datetime | None, known: frozenset[str]
+) -> Sent | None:
     if last_attempt_at is None:
         return None
-    found = sender.find(outgoing, last_attempt_at)
+    found = sender.find(outgoing, last_attempt_at, known)
     if found is not None:
         log.info("an earlier attempt reached Twilio (%s); not sent again", found.sid)
     return found
+
+
+def _known_sids(db: DbSession, message: Message, since: datetime) -> frozenset[str]:
+    """Twilio ids of our other messages to the same person since the day of `since`: a lookup
+    must not take one of them (the same text, e.g. the menu twice) for this message."""
+    recipient = (
+        Message.participant_id == message.participant_id
+        if message.participant_id is not None
+        else Message.coordinator_id == message.coordinator_id
+    )
+    statement = select(Message.twilio_sid).where(
+        recipient,
+        Message.direction == Direction.OUTBOUND,
+        Message.id != message.id,
+        Message.twilio_sid.is_not(None),
+        Message.updated_at >= since - timedelta(days=1),
+    )
+    return frozenset(db.exec(statement).all())
 
 
 def _record_sent(message: Message, sent: Sent, now: datetime) -> None:

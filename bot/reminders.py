@@ -112,6 +112,7 @@ def _start_dialogue(
     now: datetime,
 ) -> int:
     """The bot speaks first about an appointment; what was going on resumes after it."""
+    queries.lock_participant(db, participant.id)
     stored = queries.flow_run_of(db, participant.id)
     current = Run.from_dict(stored.state) if stored and stored.flow_id in services.book.flows else None
     facts = {**conversation.facts_of(db, participant, now), "appointment": appointments.as_fact(appointment)}

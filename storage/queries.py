@@ -147,6 +147,14 @@ def lock_participant_of(session: Session, message_id: int) -> None:
     session.execute(select(func.pg_advisory_xact_lock(_HANDLING_LOCK, participant_id)))
 
 
+def lock_participant(session: Session, participant_id: int) -> None:
+    """The same lock, for the bot speaking first (a reminder, a check-in) in a transaction that
+    has already written: it must not start its dialogue while a job is in the middle of one.
+    SQLite needs nothing more: that transaction holds the one write lock already."""
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(select(func.pg_advisory_xact_lock(_HANDLING_LOCK, participant_id)))
+
+
 def oldest_unhandled_before(session: Session, message_id: int) -> Message | None:
     """The oldest unhandled inbound message of this message's participant, while this one is unhandled."""
     message = session.get(Message, message_id)

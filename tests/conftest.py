@@ -31,6 +31,7 @@ CLEAN_ENV = {
         "TWILIO_SMS_FROM",
         "TWILIO_API_BASE_URL",
         "TWILIO_CONTENT_BASE_URL",
+        "TWILIO_TIMEOUT",
         "PUBLIC_BASE_URL",
         "SECRET_KEY",
         "TRANSLATOR",

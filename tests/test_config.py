@@ -22,10 +22,25 @@ def test_defaults_are_embedded_console_and_sqlite_under_instance() -> None:
     assert len(s.secret_key) >= 32
 
 
+TWILIO = {"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": "t", "TWILIO_SMS_FROM": "+3197010000000"}
+
+
 def test_twilio_credentials_choose_the_twilio_backend() -> None:
-    s = settings(TWILIO_ACCOUNT_SID=SID, TWILIO_AUTH_TOKEN="t", TWILIO_SMS_FROM="+3197010000000")
+    s = settings(**TWILIO, SECRET_KEY=SECRET)
     assert s.messaging_backend == "twilio"
     assert s.webhook_token == "t"
+
+
+def test_with_twilio_a_secret_key_is_required_outside_a_demo() -> None:
+    with pytest.raises(ConfigError, match="^SECRET_KEY: is required when MESSAGING_BACKEND is twilio"):
+        settings(**TWILIO)
+    assert len(settings(**TWILIO, DEMO="1").secret_key) >= 32  # a demo may use a temporary one
+    assert settings(**TWILIO, SECRET_KEY=SECRET).secret_key == SECRET
+
+
+def test_without_twilio_a_temporary_key_serves_one_process() -> None:
+    first, second = settings(), settings()
+    assert len(first.secret_key) >= 32 and first.secret_key != second.secret_key
 
 
 def test_console_mode_signs_webhooks_with_the_secret_key() -> None:

@@ -20,6 +20,7 @@ from bot.queue import QUEUE_NAME
 from bot.services import EXTENSION, Services
 from storage import queries
 from storage.db import session_scope
+from storage.models import Message
 from storage.types import utcnow
 from tests.conftest import PUBLIC_BASE_URL, make_app
 from tests.support.fake_twilio import LATE, FakeTwilio
@@ -59,6 +60,22 @@ def test_a_send_answered_after_the_timeout_is_looked_up_not_sent_again(services:
     assert len(twilio.sent) == 1
     assert (message.status, message.twilio_sid) == ("queued", twilio.messages[0]["sid"])
     assert [r["query"]["To"] for r in twilio.requests if r["method"] == "GET"] == ["whatsapp:+31612345678"]
+
+
+def test_a_lookup_does_not_take_an_earlier_message_of_the_same_text_for_this_one(services: Services, twilio) -> None:
+    """The menu asked for twice: the second send's answer is lost; the first is at Twilio with the
+    same text, but it is another message of ours, so the second is sent, not marked as that one."""
+    first, second, now = stored_outbound(services, "Menu"), stored_outbound(services, "Menu"), utcnow()
+    outbound.send(services, first, now)
+    twilio.script = [503]  # refused: certainly not taken
+    outbound.send(services, second, now)
+    with session_scope(services.db) as db:  # as a worker killed in the HTTP call leaves it
+        db.get(Message, second).status = queries.UNSURE
+    dispatcher.tick(services, now + outbound.RETRY_BACKOFF[0])
+    services.queue.join()
+    assert [form["Body"] for form in twilio.sent] == ["Menu", "Menu"]
+    assert stored(services, first).twilio_sid != stored(services, second).twilio_sid
+    assert [r["method"] for r in twilio.requests] == ["POST", "POST", "GET", "POST"]
 
 
 def test_a_refused_send_is_retried_without_a_lookup(services: Services, twilio) -> None:
