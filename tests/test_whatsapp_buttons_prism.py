@@ -13,6 +13,7 @@ from flask import Flask
 from sqlmodel import select
 
 from bot.flow.matching import scoped_payload
+from bot.i18n import SUPPORTED_LANGUAGES
 from bot.services import EXTENSION, Services
 from bot.sms import segments
 from bot.voice_catalog import mark_changed, uploaded_path
@@ -112,14 +113,20 @@ def test_sync_makes_each_resource_once_and_asks_approval_for_the_templates(synce
         rows = db.exec(select(WhatsAppContent)).all()
         templates = [r for r in rows if r.kind == TEMPLATE]
         assert len({r.content_sid for r in rows}) == len(rows) and all(r.content_sid.startswith("HX") for r in rows)
-        # The reminder and the ending's first question are the texts templates carry: approval asked
-        # for each in the nine languages.
-        questions = {("reminder", "herinnering/reminder"), ("afronden", "afronden/start")}
+        # The questions whose texts templates carry (the reminder, the check-in, the introduction's
+        # consent question, the ending's first question): approval asked for each in the nine languages.
+        questions = {
+            ("reminder", "herinnering/reminder"),
+            ("checkin", "checkin/how"),
+            ("introduction_consent", "introductie/consent"),
+            ("afronden", "afronden/start"),
+        }
         assert {(r.template, r.question) for r in templates} == questions
-        assert len(templates) == 18 and all(r.approval_status for r in templates)
+        approvals = len(questions) * len(SUPPORTED_LANGUAGES)
+        assert len(templates) == approvals and all(r.approval_status for r in templates)
         created = len(rows)
     assert first.strip() == services.coordinator_texts.text(
-        "nl", "whatsapp.sync.done", {"created": str(created), "unchanged": "0", "approvals": "18"}
+        "nl", "whatsapp.sync.done", {"created": str(created), "unchanged": "0", "approvals": str(approvals)}
     )
     again = run_cli(app, "sync", "--request-approval")
     assert f"0 gemaakt, {created} waren er al, 0 ter goedkeuring" in again
@@ -127,7 +134,8 @@ def test_sync_makes_each_resource_once_and_asks_approval_for_the_templates(synce
         assert len(db.exec(select(WhatsAppContent)).all()) == created
     status = run_cli(app, "status").splitlines()
     [somali] = [line for line in status if line.startswith("reminder (so): ")]
-    assert len(status) == 18 and somali.endswith(made(services, "herinnering/reminder", "so", TEMPLATE).content_sid)
+    assert len(status) == approvals
+    assert somali.endswith(made(services, "herinnering/reminder", "so", TEMPLATE).content_sid)
 
 
 def test_a_somali_reminder_goes_as_the_list_sync_made_and_a_tap_cancels(app: Flask) -> None:

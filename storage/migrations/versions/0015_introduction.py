@@ -17,10 +17,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("participant") as batch:
-        batch.add_column(sa.Column("registered_by_centre", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("consent_via_centre", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("introduced_at", storage.types.UTCDateTime(timezone=True), nullable=True))
+    # Plain ADD COLUMN, not batch mode: on SQLite batch mode copies the table and drops the old one,
+    # which SQLite refuses while messages and other rows refer to participants.
+    op.add_column(
+        "participant", sa.Column("registered_by_centre", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
+    op.add_column(
+        "participant", sa.Column("consent_via_centre", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
+    op.add_column("participant", sa.Column("introduced_at", storage.types.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
