@@ -17,6 +17,9 @@ from rq import Queue, Retry
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "welkom"
+# How production runs a worker (README): `rq worker --url "$REDIS_URL" OPTIONS QUEUES`; benchmarks/run.py too.
+WORKER_OPTIONS = ("--with-scheduler", "-w", "bot.worker.WelkomWorker")
+WORKER_QUEUES = (QUEUE_NAME,)
 # A job that fails (database busy, a bug fixed by a deploy) is tried again.
 _RETRY = Retry(max=3, interval=[10, 60, 300])
 # A stopped or paused Redis must not hold up a webhook: the work is in the database already.
