@@ -4,17 +4,20 @@ They take ids, read the clock themselves, and are safe to run twice.
 """
 
 from bot import conversation, escalation_notices, intake, notices, outbound, privacy, relay
+from bot.queue import reply_job
 from bot.services import Services, current_services
+from storage import queries
 from storage.db import session_scope
 from storage.models import Intake, Message
 
 
+@reply_job
 def handle_inbound(message_id: int) -> None:
     services = current_services()
     if _from_coordinator(services, message_id):
-        return _send_all(services, relay.handle_from_coordinator(services, message_id, services.clock()))
+        return _send_replies(services, relay.handle_from_coordinator(services, message_id, services.clock()))
     outcome = conversation.handle_inbound(services, message_id, services.clock())
-    _send_all(services, outcome.outbound_ids)
+    _send_replies(services, outcome.outbound_ids)
     for intake_id in outcome.intake_ids:
         services.queue.enqueue(translate_intake, intake_id)
     for absence_id in outcome.absence_ids:
@@ -38,6 +41,11 @@ def _send_all(services: Services, message_ids: list[int]) -> None:
         services.queue.enqueue(send_message, message_id)
 
 
+def _send_replies(services: Services, message_ids: list[int]) -> None:
+    for message_id in message_ids:
+        services.queue.enqueue(send_reply, message_id)
+
+
 def notify_escalation(escalation_id: int) -> None:
     services = current_services()
     _send_all(services, escalation_notices.notify(services, escalation_id, services.clock()))
@@ -50,6 +58,19 @@ def relay_to_coordinator(message_id: int) -> None:
 
 def send_message(message_id: int) -> None:
     services = current_services()
+    outbound.send(services, message_id, services.clock())
+
+
+@reply_job
+def send_reply(message_id: int) -> None:
+    """A reply, on the reply queue. What was stored for the same person before it (a reminder still
+    waiting on the other queue) goes first, so they read things in the order the bot said them;
+    each send claims its message, so the earlier one's own job then finds it sent."""
+    services = current_services()
+    with session_scope(services.db) as db:
+        earlier = queries.unsent_before(db, message_id)
+    for earlier_id in earlier:
+        outbound.send(services, earlier_id, services.clock())
     outbound.send(services, message_id, services.clock())
 
 

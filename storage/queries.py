@@ -220,6 +220,18 @@ def add_outbound(
     return message
 
 
+def unsent_before(session: Session, message_id: int) -> Sequence[int]:
+    """Messages to the same participant stored before this one and not yet handed to a sender."""
+    participant_id = select(Message.participant_id).where(Message.id == message_id).scalar_subquery()
+    statement = (
+        select(Message.id)
+        .where(Message.participant_id == participant_id, Message.direction == Direction.OUTBOUND)
+        .where(Message.status == PENDING, Message.id < message_id)
+        .order_by(Message.id)
+    )
+    return session.exec(statement).all()
+
+
 def unprocessed_inbound(session: Session, older_than: datetime, limit: int = 100) -> Sequence[int]:
     """Inbound messages stored but never handled, e.g. after a crash or lost job."""
     statement = (
@@ -268,26 +280,31 @@ def intakes_waiting_for_translation(session: Session, older_than: datetime, limi
     return session.exec(statement).all()
 
 
-def next_due_reminder(session: Session, now: datetime) -> int | None:
-    """The oldest due reminder that no other dispatcher holds (SKIP LOCKED on PostgreSQL)."""
-    statement = (
+def claim_due_reminders(session: Session, now: datetime, limit: int) -> list[Reminder]:
+    """Take up to `limit` due reminders, oldest first, in one statement; only one dispatcher ever wins each.
+
+    PostgreSQL: the inner SELECT locks the rows it picks and skips those another dispatcher holds
+    (FOR UPDATE SKIP LOCKED), through the index of scheduled reminders only. SQLite serialises the
+    writes, and the status check makes a second dispatcher's claim find nothing.
+    """
+    due = (
         select(Reminder.id)
         .where(Reminder.status == "scheduled", Reminder.due_at <= now)
         .order_by(Reminder.due_at)
-        .limit(1)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return session.exec(statement).first()
-
-
-def claim_reminder(session: Session, reminder_id: int, now: datetime) -> bool:
-    """Take a due reminder; only one dispatcher ever wins it (SQLite serialises the writes)."""
-    result = session.execute(
+    claimed = session.execute(
         update(Reminder)
-        .where(Reminder.id == reminder_id, Reminder.status == "scheduled")
+        .where(Reminder.id.in_(due.scalar_subquery()), Reminder.status == "scheduled")
         .values(status="claimed", claimed_at=now)
+        .returning(Reminder.id)
+        .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    ids = claimed.scalars().all()
+    if not ids:
+        return []
+    return list(session.exec(select(Reminder).where(Reminder.id.in_(ids)).order_by(Reminder.due_at, Reminder.id)))
 
 
 def later_reminder_due(session: Session, reminder: Reminder, now: datetime) -> bool:

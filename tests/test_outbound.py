@@ -152,3 +152,16 @@ def test_a_worker_killed_while_twilio_is_slow_leaves_nothing_unsent_or_doubled(
         assert len(twilio.sent) == 1
         assert (message.status, message.twilio_sid) == ("queued", twilio.messages[0]["sid"])
         services.db.dispose()
+
+
+def test_a_reply_sends_what_was_stored_before_it_first_and_nothing_twice(app: Flask, twilio) -> None:
+    """The reply queue goes before the reminders' queue; a reminder stored before the reply still reaches
+    the person first, and its own job later finds it sent."""
+    services = app.extensions[EXTENSION]
+    reminder_id = stored_outbound(services, "Herinnering")
+    reply_id = stored_outbound(services, "Antwoord")
+    with app.app_context():
+        jobs.send_reply(reply_id)
+        jobs.send_message(reminder_id)
+    assert [form["Body"] for form in twilio.sent] == ["Herinnering", "Antwoord"]
+    assert {stored(services, m).status for m in (reminder_id, reply_id)} == {"queued"}
