@@ -52,7 +52,8 @@ def respond(method: str, path: str, body: bytes) -> tuple[str, dict]:
     form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
     posts += 1
     first_seen.setdefault(form.get("To", ""), time.time())
-    sid = f"SM{next(_sids):032x}"
+    # Not of the form the benchmark's inbound messages use (SM + 32 hex digits of a counter).
+    sid = f"SMfa57{next(_sids):028x}"
     return "201 Created", {"sid": sid, "status": "queued", "to": form.get("To"), "body": form.get("Body")}
 
 

@@ -501,7 +501,7 @@ def run(args, stack: Stack, folder: Path) -> dict[str, object]:  # noqa: PLR0915
     posted = post_burst(web_port, base_url, 0, args.messages)
     start = min(posted.values())
     arrived = wait_for_arrivals(twilio_port, set(posted), start)
-    rows["processing"] = (len(arrived), len(posted), len(arrived) / (max(arrived.values()) - start))
+    rows["processing"] = (len(arrived), len(posted), _rate(arrived, start))
     rows["processing_latency"] = latencies(posted, arrived)
 
     # Dispatch: reminders due at one minute, claimed and queued; then sent by the workers.
@@ -511,7 +511,7 @@ def run(args, stack: Stack, folder: Path) -> dict[str, object]:  # noqa: PLR0915
     rows["dispatch_bare"] = baseline_insert_enqueue(redis, args.reminders)
     recipients = {f"whatsapp:+3163{n:07d}" for n in range(args.reminders)}
     sent = wait_for_arrivals(twilio_port, recipients, dispatch_start)
-    rows["reminders_sent"] = (len(sent), args.reminders, len(sent) / (max(sent.values()) - dispatch_start))
+    rows["reminders_sent"] = (len(sent), args.reminders, _rate(sent, dispatch_start))
     with timed() as elapsed:
         from bot import dispatcher
 
@@ -533,6 +533,10 @@ def run(args, stack: Stack, folder: Path) -> dict[str, object]:  # noqa: PLR0915
     return rows
 
 
+def _rate(arrived: dict[str, float], start: float) -> float:
+    return len(arrived) / (max(arrived.values()) - start) if arrived else 0.0
+
+
 def _wait_for_workers(redis: Redis, count: int) -> None:
     deadline = time.monotonic() + 120
     while len(Worker.all(connection=redis)) < count:
@@ -548,7 +552,7 @@ def _idle_latency(web_port: int, twilio_port: int, base_url: str) -> float:
         posted = post_burst(web_port, base_url, 20_000 + n, 1)
         arrived = wait_for_arrivals(twilio_port, set(posted), min(posted.values()))
         waits.extend(arrived[to] - posted[to] for to in arrived)
-    return statistics.median(waits)
+    return statistics.median(waits) if waits else float("nan")
 
 
 def _count(services, sql: str) -> int:

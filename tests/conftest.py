@@ -53,6 +53,7 @@ CLEAN_ENV = {
         "RETENTION_PARTICIPANT_MONTHS",
         "DEMO",
         "LOG_LEVEL",
+        "LANGUAGE_DETECTION",
     )
 }
 
