@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import case, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, func, select
 
@@ -41,15 +41,18 @@ RECEIVED = "received"
 _HANDLING_LOCK = 1
 
 
+def _insert_for(session: Session, model: type[SQLModel]) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
 def _insert_ignoring_conflict(session: Session, model: type[SQLModel], values: dict, key: str) -> bool:
     """INSERT that does nothing when a row with the same unique `key` exists.
 
     Webhooks may arrive twice at once (Twilio retries); a plain select-then-insert
     would race, so the database decides.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
+    statement = _insert_for(session, model).values(**values).on_conflict_do_nothing(index_elements=[key])
     # RETURNING tells whether a row went in; rowcount is -1 on PostgreSQL here.
     return session.execute(statement.returning(getattr(model, key))).first() is not None
 
@@ -74,6 +77,21 @@ def get_or_create_participant(session: Session, phone: str, channel: str, now: d
     return participant
 
 
+def participant_for_inbound(session: Session, phone: str, channel: str, now: datetime) -> Participant:
+    """The sender of an inbound message, made or updated by one upsert (the webhook's hot path):
+    the channel they last used, and when they last wrote."""
+    insert = _insert_for(session, Participant).values(phone=phone, channel=channel, created_at=now, last_inbound_at=now)
+    latest = case(
+        (Participant.last_inbound_at.is_(None), insert.excluded.last_inbound_at),
+        (Participant.last_inbound_at < insert.excluded.last_inbound_at, insert.excluded.last_inbound_at),
+        else_=Participant.last_inbound_at,
+    )
+    statement = insert.on_conflict_do_update(
+        index_elements=["phone"], set_={"channel": insert.excluded.channel, "last_inbound_at": latest}
+    ).returning(Participant)
+    return session.scalars(statement, execution_options={"populate_existing": True}).one()
+
+
 def record_inbound(
     session: Session, sender: Participant | Coordinator, inbound: Inbound, now: datetime
 ) -> tuple[Message, bool]:
@@ -94,8 +112,11 @@ def record_inbound(
         "created_at": now,
         "updated_at": now,
     }
-    is_new = _insert_ignoring_conflict(session, Message, values, "twilio_sid")
-    message = message_by_sid(session, inbound.sid)
+    # One round trip for a new message; a repeated SID (Twilio retried) reads the stored one.
+    statement = _insert_for(session, Message).values(**values).on_conflict_do_nothing(index_elements=["twilio_sid"])
+    message = session.scalars(statement.returning(Message)).first()
+    is_new = message is not None
+    message = message or message_by_sid(session, inbound.sid)
     assert message is not None
     # People move between SMS and WhatsApp; answer on the channel they last used
     # (a coordinator who chose e-mail keeps it).
