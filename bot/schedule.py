@@ -36,6 +36,15 @@ class ReminderRules:
     quiet_end: time = time(8, 0)
 
 
+def after_quiet_hours(moment: datetime, rules: ReminderRules) -> datetime:
+    """`moment`, or the end of the quiet hours it falls in (the next morning, Amsterdam time)."""
+    local = moment.astimezone(PEOPLE_ZONE)
+    if rules.quiet_end <= local.time() < rules.quiet_start:
+        return moment
+    morning = local.date() if local.time() < rules.quiet_end else local.date() + timedelta(days=1)
+    return datetime.combine(morning, rules.quiet_end, PEOPLE_ZONE).astimezone(moment.tzinfo)
+
+
 def occurrences(first_start: datetime, duration: timedelta, rule: str) -> list[tuple[datetime, datetime]]:
     """(start, end) in UTC of every occurrence of an RFC 5545 RRULE, from `first_start` on.
 
