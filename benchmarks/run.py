@@ -62,6 +62,7 @@ WRK_CONNECTIONS, WRK_THREADS = 16, 2
 # Distinct senders in the ingest run: most messages come from people already known.
 INGEST_SENDERS = 2000
 WAIT_CAP_SECONDS = 90
+BURST_SIDS = 1_000_000
 
 
 def free_port() -> int:
@@ -247,7 +248,9 @@ def post_burst(port: int, base_url: str, first: int, count: int) -> dict[str, fl
     forms = []
     for n in range(first, first + count):
         sender = f"whatsapp:+3162{n:07d}"
-        forms.append((sender, *signed_form(base_url, n, sender, FIRST_MESSAGES[n % len(FIRST_MESSAGES)])))
+        # MessageSids of their own: the ingest's forms count up from 0 (and from 100,000).
+        sid = BURST_SIDS + n
+        forms.append((sender, *signed_form(base_url, sid, sender, FIRST_MESSAGES[n % len(FIRST_MESSAGES)])))
 
     def post_some(part: list[tuple[str, str, str]]) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -598,11 +601,12 @@ def print_table(rows: dict, peak_kib: dict[str, int], args) -> None:
             "bare, same pace: " + rate(rows["ingest_bare_half"]),
             "",
         ),
+        # wrk stops with requests in flight: those are stored, but their answers are not counted.
         (
-            "ingest: rows stored = 200 answers",
-            f"{stored:,.0f} = {answered:,.0f}",
+            "ingest: rows stored, 200 answers counted",
+            f"{stored:,.0f} >= {answered:,.0f}",
             "",
-            "ok" if stored == answered else "LOST",
+            "ok" if stored >= answered else "LOST",
         ),
         (
             f"first messages handled end to end ({posted} in a burst)",
