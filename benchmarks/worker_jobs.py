@@ -68,7 +68,9 @@ def enqueue_first_messages(env: dict[str, str], jobs: int) -> None:
 
 
 def run_worker(env: dict[str, str], worker_class: str | None) -> tuple[float, int]:
-    command = [str(Path(sys.executable).parent / "rq"), "worker", "--burst", "--url", REDIS_URL, "welkom"]
+    from bot.queue import WORKER_QUEUES
+
+    command = [str(Path(sys.executable).parent / "rq"), "worker", "--burst", "--url", REDIS_URL, *WORKER_QUEUES]
     if worker_class:
         command += ["-w", worker_class]
     start = time.perf_counter()

@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from bot.holidays import is_day_off
 from bot.i18n import PEOPLE_ZONE
-from bot.schedule import ReminderRules
+from bot.schedule import ReminderRules, after_quiet_hours
 
 EVERY_WORKDAY, EVERY_TWO_WEEKS, EVERY_MONTH = "every_workday", "every_two_weeks", "every_month"
 RHYTHMS = (EVERY_WORKDAY, EVERY_TWO_WEEKS, EVERY_MONTH)
@@ -60,11 +60,7 @@ def _wall_clock_add(moment: datetime, period: relativedelta) -> datetime:
 
 def _after_quiet(moment: datetime, rules: ReminderRules) -> datetime:
     """A check-in follows the work: one that would fall in quiet hours waits for the morning."""
-    local = moment.astimezone(PEOPLE_ZONE)
-    if rules.quiet_end <= local.time() < rules.quiet_start:
-        return moment
-    morning = local.date() if local.time() < rules.quiet_end else local.date() + timedelta(days=1)
-    return datetime.combine(morning, rules.quiet_end, PEOPLE_ZONE).astimezone(moment.tzinfo)
+    return after_quiet_hours(moment, rules)
 
 
 def _off(moment: datetime, kept: tuple[str, ...]) -> bool:

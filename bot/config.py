@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     ending_consulent_note: str | None = Field(default=None, max_length=1000)
     demo: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    # The first message's language: lingua's high-accuracy models (~360 MiB per process) or low (~40 MiB,
+    # more first messages answered with the language menu; README, Speed).
+    language_detection: Literal["high", "low"] = "high"
 
     @property
     def embedded(self) -> bool:
@@ -171,7 +174,7 @@ class Settings(BaseSettings):
         if "messaging_backend" not in values:
             credentials = values.get("twilio_account_sid") and values.get("twilio_auth_token")
             values["messaging_backend"] = "twilio" if credentials else "console"
-        for name, case in (("translator", str.lower), ("log_level", str.upper)):
+        for name, case in (("translator", str.lower), ("log_level", str.upper), ("language_detection", str.lower)):
             if isinstance(values.get(name), str):
                 values[name] = case(values[name].strip())
         return values

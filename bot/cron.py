@@ -10,4 +10,6 @@ from bot.queue import QUEUE_NAME
 from bot.tick import dispatch
 
 # The tick only enqueues; a tick that outlives its interval is a sign of trouble.
-cron.register(dispatch, QUEUE_NAME, interval=TICK_SECONDS, job_timeout=TICK_SECONDS * 2)
+# The queue the tick runs on (benchmarks/run.py times it there).
+TICK_QUEUE = QUEUE_NAME
+cron.register(dispatch, TICK_QUEUE, interval=TICK_SECONDS, job_timeout=TICK_SECONDS * 2)

@@ -15,17 +15,20 @@ from bot import (
     relay,
     voice_notes,
 )
+from bot.queue import reply_job
 from bot.services import Services, current_services
+from storage import queries
 from storage.db import session_scope
 from storage.models import Intake, Message
 
 
+@reply_job
 def handle_inbound(message_id: int) -> None:
     services = current_services()
     if _from_coordinator(services, message_id):
-        return _send_all(services, relay.handle_from_coordinator(services, message_id, services.clock()))
+        return _send_replies(services, relay.handle_from_coordinator(services, message_id, services.clock()))
     outcome = conversation.handle_inbound(services, message_id, services.clock())
-    _send_all(services, outcome.outbound_ids)
+    _send_replies(services, outcome.outbound_ids)
     for intake_id in outcome.intake_ids:
         services.queue.enqueue(translate_intake, intake_id)
     for absence_id in outcome.absence_ids:
@@ -53,6 +56,11 @@ def _send_all(services: Services, message_ids: list[int]) -> None:
         services.queue.enqueue(send_message, message_id)
 
 
+def _send_replies(services: Services, message_ids: list[int]) -> None:
+    for message_id in message_ids:
+        services.queue.enqueue(send_reply, message_id)
+
+
 def notify_escalation(escalation_id: int) -> None:
     services = current_services()
     _send_all(services, escalation_notices.notify(services, escalation_id, services.clock()))
@@ -64,11 +72,26 @@ def relay_to_coordinator(message_id: int) -> None:
 
 
 def send_message(message_id: int) -> None:
+    _send_spoken(current_services(), message_id)
+
+
+@reply_job
+def send_reply(message_id: int) -> None:
+    """A reply, on the reply queue. What was stored for the same person before it (a reminder still
+    waiting on the other queue) goes first, so they read things in the order the bot said them;
+    each send claims its message, so the earlier one's own job then finds it sent."""
+    services = current_services()
+    with session_scope(services.db) as db:
+        earlier = queries.unsent_before(db, message_id)
+    for earlier_id in [*earlier, message_id]:
+        _send_spoken(services, earlier_id)
+
+
+def _send_spoken(services: Services, message_id: int) -> None:
     """Send a message, and first the voice notes that speak it (each one sent once, like any message).
 
     The text waits until Twilio sent its voice notes on; their status callback sends it then.
     """
-    services = current_services()
     with session_scope(services.db) as db:
         voice_note_ids = voice_notes.going_before(db, message_id)
     for voice_note_id in voice_note_ids:

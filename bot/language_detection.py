@@ -22,6 +22,8 @@ Mixed scripts, other scripts, and texts without letters (digits, emoji, URLs) gi
 The lingua detector is built once per process, on first use (under 1 ms). Its language models load lazily on the
 first text in each script: measured with lingua 2.1.1, Latin about 2 s and 275 MB, Cyrillic and Arabic script about
 0.7 s and 60-80 MB each; about 430 MB resident once all three have been seen. Later calls take about 50 µs.
+`LANGUAGE_DETECTION=low` (`use_low_accuracy`) takes lingua's low-accuracy mode (trigram models only) instead: a
+fraction of the memory, and more first messages answered with the menu (README, Speed).
 """
 
 from __future__ import annotations
@@ -179,6 +181,15 @@ _MIN_LETTERS = 2
 
 _detector: LanguageDetector | None = None
 _detector_lock = threading.Lock()
+_low_accuracy = False
+
+
+def use_low_accuracy(low: bool) -> None:
+    """Choose lingua's mode for the detector of this process; a change builds it anew on next use."""
+    global _detector, _low_accuracy
+    with _detector_lock:
+        if low != _low_accuracy:
+            _detector, _low_accuracy = None, low
 
 
 def detect_language(text: str) -> str | None:
@@ -209,7 +220,8 @@ def _detector_instance() -> LanguageDetector:
     if _detector is None:
         with _detector_lock:
             if _detector is None:
-                _detector = LanguageDetectorBuilder.from_languages(*_LINGUA_CODES, *_DISTRACTORS).build()
+                builder = LanguageDetectorBuilder.from_languages(*_LINGUA_CODES, *_DISTRACTORS)
+                _detector = (builder.with_low_accuracy_mode() if _low_accuracy else builder).build()
     return _detector
 
 

@@ -23,6 +23,8 @@ from sqlmodel import select
 
 from bot import messaging
 from bot.channels import MessageChannel, Outgoing, SendError, Sent
+from bot.reminders import REMINDER_TEMPLATE
+from bot.schedule import after_quiet_hours
 from bot.services import Services
 from storage.db import session_scope
 from storage.models import Direction, Message
@@ -59,6 +61,8 @@ _STATUS_RANK = {
 def send(services: Services, message_id: int, now: datetime) -> None:
     """Send a claimable message once; a second call for the same message does nothing."""
     with session_scope(services.db) as db:
+        if _waits_for_the_morning(services, db, message_id, now):
+            return
         claimed = claim(db, message_id, now)
         if claimed is None:
             return
@@ -77,6 +81,21 @@ def send(services: Services, message_id: int, now: datetime) -> None:
         return
     with session_scope(services.db) as db:
         _record_sent(db.get(Message, message_id), sent, now)
+
+
+def _waits_for_the_morning(services: Services, db: DbSession, message_id: int, now: datetime) -> bool:
+    """Quiet hours checked at send time too: a reminder whose send falls in them (a long drain, a
+    queue far behind) waits for their end, when the retry sweep sends it. Answers are not held."""
+    message = db.get(Message, message_id)
+    if message is None or message.template != REMINDER_TEMPLATE or message.status not in (PENDING, RETRYING):
+        return False
+    morning = after_quiet_hours(now, services.settings.reminder_rules)
+    if morning == now:
+        return False
+    message.status, message.next_attempt_at, message.updated_at = RETRYING, morning, now
+    db.add(message)
+    log.info("message %s is a reminder in quiet hours; it waits until %s", message_id, morning.isoformat())
+    return True
 
 
 def status_callback_url(services: Services, message_id: int) -> str:

@@ -17,10 +17,24 @@ from rq import Queue, Retry
 log = logging.getLogger(__name__)
 
 QUEUE_NAME = "welkom"
+# Replies to someone who just wrote. A worker takes jobs from its queues in order, so these go
+# before reminders, notices and sweeps: under a burst a reply waits only behind the messages
+# that came before it, not behind the evening's reminders.
+REPLY_QUEUE = "welkom-replies"
+# How production runs a worker (README): `rq worker --url "$REDIS_URL" OPTIONS QUEUES`; benchmarks/run.py too.
+WORKER_OPTIONS = ("--with-scheduler", "-w", "bot.worker.WelkomWorker")
+WORKER_QUEUES = (REPLY_QUEUE, QUEUE_NAME)
+_REPLY_MARK = "welkom_reply_job"
 # A job that fails (database busy, a bug fixed by a deploy) is tried again.
 _RETRY = Retry(max=3, interval=[10, 60, 300])
 # A stopped or paused Redis must not hold up a webhook: the work is in the database already.
 _REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+
+
+def reply_job(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a job that answers a person now: it goes on REPLY_QUEUE."""
+    setattr(func, _REPLY_MARK, True)
+    return func
 
 
 class JobQueue(Protocol):
@@ -31,9 +45,11 @@ class RedisJobQueue:
     def __init__(self, redis_url: str):
         self.connection = Redis.from_url(redis_url, **_REDIS_TIMEOUTS)
         self.queue = Queue(QUEUE_NAME, connection=self.connection)
+        self.replies = Queue(REPLY_QUEUE, connection=self.connection)
 
     def enqueue(self, func: Callable[..., Any], *args: Any) -> None:
-        self.queue.enqueue(func, *args, retry=_RETRY)
+        queue = self.replies if getattr(func, _REPLY_MARK, False) else self.queue
+        queue.enqueue(func, *args, retry=_RETRY)
 
 
 def hand_over(jobs: JobQueue, func: Callable[..., Any], *args: Any) -> bool:

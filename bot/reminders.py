@@ -5,6 +5,7 @@ The reminder is the first question of flows/herinnering.yaml, so its answer
 """
 
 import logging
+import time
 from datetime import datetime
 
 from sqlmodel import Session as DbSession
@@ -26,23 +27,26 @@ CONFIRM_FLOW = "bevestiging"
 CONFIRM_TEMPLATE = "confirmation"
 TEMPLATE_FIELDS = ("when", "place", "address", "route")
 SENT, SKIPPED = "sent", "skipped"
-# At most this many reminders per tick; the next tick takes the rest.
-BATCH = 200
+# Reminders claimed by one statement and stored in one transaction.
+BATCH = 100
+# A tick takes no new batch after this long (well within the cron job's timeout); the next tick goes on.
+TICK_BUDGET_SECONDS = 20
 
 
 def dispatch_due(services: Services, now: datetime) -> list[int]:
-    """Claim every due reminder once and store its message; returns the message ids to send."""
+    """Claim every due reminder once and store its message; returns the message ids to send.
+
+    Batches, each claimed and stored in one transaction: a failure rolls back its own batch only,
+    and another dispatcher meanwhile takes the next reminders (SKIP LOCKED)."""
     message_ids: list[int] = []
-    for _ in range(BATCH):
+    started = time.monotonic()
+    while time.monotonic() - started < TICK_BUDGET_SECONDS:
         with session_scope(services.db) as db:
-            reminder_id = queries.next_due_reminder(db, now)
-            if reminder_id is None:
-                break
-            if not queries.claim_reminder(db, reminder_id, now):
-                continue  # another dispatcher took it
-            message_id = _deliver(services, db, db.get(Reminder, reminder_id), now)
-        if message_id is not None:
-            message_ids.append(message_id)
+            claimed = queries.claim_due_reminders(db, now, BATCH)
+            stored = [_deliver(services, db, reminder, now) for reminder in claimed]
+        message_ids.extend(m for m in stored if m is not None)
+        if len(claimed) < BATCH:
+            break
     return message_ids
 
 

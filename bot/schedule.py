@@ -36,6 +36,18 @@ class ReminderRules:
     quiet_end: time = time(8, 0)
 
 
+def after_quiet_hours(moment: datetime, rules: ReminderRules) -> datetime:
+    """`moment`, or the end of the quiet hours it falls in (the next morning, Amsterdam time)."""
+    local = moment.astimezone(PEOPLE_ZONE)
+    clock, start, end = local.time(), rules.quiet_start, rules.quiet_end
+    # Quiet hours usually span midnight (21:00-08:00); a setting within one day (13:00-14:00) works too.
+    quiet = start <= clock < end if start <= end else (clock >= start or clock < end)
+    if not quiet:
+        return moment
+    morning = local.date() if clock < end else local.date() + timedelta(days=1)
+    return datetime.combine(morning, end, PEOPLE_ZONE).astimezone(moment.tzinfo)
+
+
 def occurrences(first_start: datetime, duration: timedelta, rule: str) -> list[tuple[datetime, datetime]]:
     """(start, end) in UTC of every occurrence of an RFC 5545 RRULE, from `first_start` on.
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import Engine
 
-from bot import opt_out
+from bot import language_detection, opt_out
 from bot.channels import MessageChannel, SendError, make_channel
 from bot.config import Settings, load_settings
 from bot.flow.loader import load_book
@@ -61,6 +61,7 @@ class Services:
 
 
 def build_services(settings: Settings, app: Flask) -> Services:
+    language_detection.use_low_accuracy(settings.language_detection == "low")
     catalogs = Catalogs.load(settings.translations_dir)
     job_queue = InProcessJobQueue(app) if settings.embedded else RedisJobQueue(settings.redis_url)
     db = make_engine(settings.database_url)

@@ -60,7 +60,7 @@ def inbound_message() -> Response:
     now = services.clock()
     with session_scope(services.db) as db:
         # A coordinator answering a notice is never greeted as a newcomer.
-        sender = queries.coordinator_by_phone(db, address.phone) or queries.get_or_create_participant(
+        sender = queries.coordinator_by_phone(db, address.phone) or queries.participant_for_inbound(
             db, address.phone, address.channel, now
         )
         message, is_new = queries.record_inbound(db, sender, inbound, now)

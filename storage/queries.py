@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text, update
+from sqlalchemy import case, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, func, select
 
@@ -42,15 +42,18 @@ RECEIVED = "received"
 _HANDLING_LOCK = 1
 
 
+def _insert_for(session: Session, model: type[SQLModel]) -> Any:
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
 def _insert_ignoring_conflict(session: Session, model: type[SQLModel], values: dict, key: str) -> bool:
     """INSERT that does nothing when a row with the same unique `key` exists.
 
     Webhooks may arrive twice at once (Twilio retries); a plain select-then-insert
     would race, so the database decides.
     """
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=[key])
+    statement = _insert_for(session, model).values(**values).on_conflict_do_nothing(index_elements=[key])
     # RETURNING tells whether a row went in; rowcount is -1 on PostgreSQL here.
     return session.execute(statement.returning(getattr(model, key))).first() is not None
 
@@ -75,6 +78,21 @@ def get_or_create_participant(session: Session, phone: str, channel: str, now: d
     return participant
 
 
+def participant_for_inbound(session: Session, phone: str, channel: str, now: datetime) -> Participant:
+    """The sender of an inbound message, made or updated by one upsert (the webhook's hot path):
+    the channel they last used, and when they last wrote."""
+    insert = _insert_for(session, Participant).values(phone=phone, channel=channel, created_at=now, last_inbound_at=now)
+    latest = case(
+        (Participant.last_inbound_at.is_(None), insert.excluded.last_inbound_at),
+        (Participant.last_inbound_at < insert.excluded.last_inbound_at, insert.excluded.last_inbound_at),
+        else_=Participant.last_inbound_at,
+    )
+    statement = insert.on_conflict_do_update(
+        index_elements=["phone"], set_={"channel": insert.excluded.channel, "last_inbound_at": latest}
+    ).returning(Participant)
+    return session.scalars(statement, execution_options={"populate_existing": True}).one()
+
+
 def record_inbound(
     session: Session, sender: Participant | Coordinator, inbound: Inbound, now: datetime
 ) -> tuple[Message, bool]:
@@ -95,8 +113,11 @@ def record_inbound(
         "created_at": now,
         "updated_at": now,
     }
-    is_new = _insert_ignoring_conflict(session, Message, values, "twilio_sid")
-    message = message_by_sid(session, inbound.sid)
+    # One round trip for a new message; a repeated SID (Twilio retried) reads the stored one.
+    statement = _insert_for(session, Message).values(**values).on_conflict_do_nothing(index_elements=["twilio_sid"])
+    message = session.scalars(statement.returning(Message)).first()
+    is_new = message is not None
+    message = message or message_by_sid(session, inbound.sid)
     assert message is not None
     # People move between SMS and WhatsApp; answer on the channel they last used
     # (a coordinator who chose e-mail keeps it).
@@ -229,6 +250,18 @@ def add_outbound(
     return message
 
 
+def unsent_before(session: Session, message_id: int) -> Sequence[int]:
+    """Messages to the same participant stored before this one and not yet handed to a sender."""
+    participant_id = select(Message.participant_id).where(Message.id == message_id).scalar_subquery()
+    statement = (
+        select(Message.id)
+        .where(Message.participant_id == participant_id, Message.direction == Direction.OUTBOUND)
+        .where(Message.status == PENDING, Message.id < message_id)
+        .order_by(Message.id)
+    )
+    return session.exec(statement).all()
+
+
 def unprocessed_inbound(session: Session, older_than: datetime, limit: int = 100) -> Sequence[int]:
     """Inbound messages stored but never handled, e.g. after a crash or lost job."""
     statement = (
@@ -282,26 +315,31 @@ def intakes_waiting_for_translation(
     return session.exec(statement).all()
 
 
-def next_due_reminder(session: Session, now: datetime) -> int | None:
-    """The oldest due reminder that no other dispatcher holds (SKIP LOCKED on PostgreSQL)."""
-    statement = (
+def claim_due_reminders(session: Session, now: datetime, limit: int) -> list[Reminder]:
+    """Take up to `limit` due reminders, oldest first, in one statement; only one dispatcher ever wins each.
+
+    PostgreSQL: the inner SELECT locks the rows it picks and skips those another dispatcher holds
+    (FOR UPDATE SKIP LOCKED), through the index of scheduled reminders only. SQLite serialises the
+    writes, and the status check makes a second dispatcher's claim find nothing.
+    """
+    due = (
         select(Reminder.id)
         .where(Reminder.status == "scheduled", Reminder.due_at <= now)
         .order_by(Reminder.due_at)
-        .limit(1)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return session.exec(statement).first()
-
-
-def claim_reminder(session: Session, reminder_id: int, now: datetime) -> bool:
-    """Take a due reminder; only one dispatcher ever wins it (SQLite serialises the writes)."""
-    result = session.execute(
+    claimed = session.execute(
         update(Reminder)
-        .where(Reminder.id == reminder_id, Reminder.status == "scheduled")
+        .where(Reminder.id.in_(due.scalar_subquery()), Reminder.status == "scheduled")
         .values(status="claimed", claimed_at=now)
+        .returning(Reminder.id)
+        .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    ids = claimed.scalars().all()
+    if not ids:
+        return []
+    return list(session.exec(select(Reminder).where(Reminder.id.in_(ids)).order_by(Reminder.due_at, Reminder.id)))
 
 
 def later_reminder_due(session: Session, reminder: Reminder, now: datetime) -> bool:

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot import conversation, dispatcher
 from bot.config import ROOT
-from bot.queue import QUEUE_NAME, RedisJobQueue
+from bot.queue import WORKER_QUEUES, RedisJobQueue
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
 from storage.models import Direction, Escalation, Message
@@ -40,7 +40,7 @@ def workers(redis: Redis, worker_env: dict[str, str], database_url: str) -> Iter
     """Two real RQ workers, waiting for jobs before any message arrives. Plain workers: each job builds
     the app and loads the language models, so two jobs of one person overlap for seconds."""
     env = {**worker_env, "DATABASE_URL": database_url}
-    command = [RQ, "worker", "--url", REDIS_URL, QUEUE_NAME]
+    command = [RQ, "worker", "--url", REDIS_URL, *WORKER_QUEUES]
     processes = [
         subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(WORKERS)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.language_detection import detect_language
+from bot.language_detection import detect_language, use_low_accuracy
 
 SET = yaml.safe_load((Path(__file__).parent / "data" / "first_messages.yaml").read_text(encoding="utf-8"))
 ASK = "ask"
@@ -64,3 +64,16 @@ def test_recognition_report() -> None:
 def test_no_message_is_guessed_wrong(language: str, text: str, wanted: str) -> None:
     """Each message is recognised or asked about, never taken for another language."""
     assert (detect_language(text) or ASK) in (wanted, ASK)
+
+
+def test_the_low_accuracy_mode_asks_more_and_guesses_no_more_wrong() -> None:
+    """LANGUAGE_DETECTION=low (a tenth of the memory): still at most 1 % confident wrong guesses, and
+    at least 80 % right in every language; the rest get the language menu."""
+    use_low_accuracy(True)
+    try:
+        counts = table()
+    finally:
+        use_low_accuracy(False)
+    total = sum(sum(c.values()) for c in counts.values())
+    assert sum(c["wrong"] for c in counts.values()) / total <= 0.01
+    assert all(c["right"] / sum(c.values()) >= 0.8 for c in counts.values()), counts

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from flask import Flask
 
 from bot import dispatcher, jobs, messaging, outbound
 from bot.config import ROOT
+from bot.i18n import PEOPLE_ZONE
 from bot.queue import QUEUE_NAME
 from bot.services import EXTENSION, Services
 from storage import queries
@@ -169,3 +170,38 @@ def test_a_worker_killed_while_twilio_is_slow_leaves_nothing_unsent_or_doubled(
         assert len(twilio.sent) == 1
         assert (message.status, message.twilio_sid) == ("queued", twilio.messages[0]["sid"])
         services.db.dispose()
+
+
+def test_a_reply_sends_what_was_stored_before_it_first_and_nothing_twice(app: Flask, twilio) -> None:
+    """The reply queue goes before the reminders' queue; a reminder stored before the reply still reaches
+    the person first, and its own job later finds it sent."""
+    services = app.extensions[EXTENSION]
+    reminder_id = stored_outbound(services, "Herinnering")
+    reply_id = stored_outbound(services, "Antwoord")
+    with app.app_context():
+        jobs.send_reply(reply_id)
+        jobs.send_message(reminder_id)
+    assert [form["Body"] for form in twilio.sent] == ["Herinnering", "Antwoord"]
+    assert {stored(services, m).status for m in (reminder_id, reply_id)} == {"queued"}
+
+
+def test_a_reminder_whose_send_falls_in_quiet_hours_waits_for_the_morning(app: Flask, twilio) -> None:
+    services = app.extensions[EXTENSION]
+    reminder_id, answer_id = stored_outbound(services, "Herinnering"), stored_outbound(services, "Antwoord")
+    with session_scope(services.db) as db:
+        db.get(Message, reminder_id).template = "reminder"
+    night = datetime(2026, 12, 1, 22, 30, tzinfo=PEOPLE_ZONE)  # quiet hours are 21:00-08:00
+    outbound.send(services, reminder_id, night)
+    outbound.send(services, answer_id, night)  # an answer to someone who just wrote is not held
+    assert [form["Body"] for form in twilio.sent] == ["Antwoord"]
+    morning = datetime(2026, 12, 2, 8, 0, tzinfo=PEOPLE_ZONE)
+    assert (stored(services, reminder_id).status, stored(services, reminder_id).next_attempt_at) == (
+        queries.RETRYING,
+        morning,
+    )
+    assert dispatcher.tick(services, morning - timedelta(minutes=1))["retries"] == 0
+    assert dispatcher.tick(services, morning)["retries"] == 1
+    services.queue.join()
+    # In the morning, outside the 24-hour window: as the reminder's template or short SMS.
+    assert len(twilio.sent) == 2 and twilio.sent[1]["Body"].startswith("Herinnering")
+    assert stored(services, reminder_id).status == "queued"

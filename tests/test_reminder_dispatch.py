@@ -44,6 +44,20 @@ def test_two_dispatchers_racing_send_each_reminder_once(any_db_app: Flask) -> No
     assert {r.kind for r in stored if r.status == "sent"} == {"hours_before"}
 
 
+def test_one_call_claims_batch_after_batch_until_none_is_due(any_db_app: Flask, monkeypatch) -> None:
+    services: Services = any_db_app.extensions[EXTENSION]
+    monkeypatch.setattr(reminders, "BATCH", 5)
+    for n in range(PEOPLE):
+        add_appointment(services, add_participant(services, phone=f"+3161234{n:04d}"), START + timedelta(minutes=5 * n))
+    message_ids = reminders.dispatch_due(services, START - timedelta(minutes=1))
+    with session_scope(services.db) as db:
+        stored = db.exec(select(Reminder)).all()
+    # 24 reminders in batches of 5: every one taken in the one call, the later of each pair sent.
+    assert len(message_ids) == len(set(message_ids)) == PEOPLE
+    assert sorted(r.status for r in stored) == ["sent"] * PEOPLE + ["skipped"] * PEOPLE
+    assert reminders.dispatch_due(services, START - timedelta(minutes=1)) == []
+
+
 def test_one_late_run_after_both_due_times_sends_only_the_latest_reminder(any_db_app: Flask) -> None:
     services: Services = any_db_app.extensions[EXTENSION]
     add_appointment(services, add_participant(services))

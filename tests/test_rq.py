@@ -15,7 +15,7 @@ from rq import Queue
 from sqlmodel import select
 
 from bot.config import ROOT
-from bot.queue import QUEUE_NAME, RedisJobQueue
+from bot.queue import QUEUE_NAME, REPLY_QUEUE, WORKER_QUEUES, RedisJobQueue
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
 from storage.models import Direction, Message
@@ -67,7 +67,7 @@ def post(app: Flask, sid: str, body: str) -> None:
 
 def run_worker(env: dict[str, str], *options: str) -> subprocess.CompletedProcess:
     result = subprocess.run(
-        [RQ, "worker", "--burst", "--url", REDIS_URL, *options, QUEUE_NAME],
+        [RQ, "worker", "--burst", "--url", REDIS_URL, *options, *WORKER_QUEUES],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -95,7 +95,7 @@ def test_the_webhook_enqueues_a_job_by_id_on_redis(redis_app: Flask, redis: Redi
     services = redis_app.extensions[EXTENSION]
     assert isinstance(services.queue, RedisJobQueue)
     post(redis_app, "SM1", "hallo")
-    [job] = Queue(QUEUE_NAME, connection=redis).get_jobs()
+    [job] = Queue(REPLY_QUEUE, connection=redis).get_jobs()
     assert job.func_name == "bot.jobs.handle_inbound"
     assert job.args == (1,)
     assert replies(services) == []  # nothing is handled in the web process
@@ -118,7 +118,7 @@ def test_a_worker_runs_the_conversation(redis_app: Flask, worker_env: dict[str, 
 def test_a_job_run_twice_answers_once(redis_app: Flask, redis: Redis, worker_env: dict[str, str]) -> None:
     services = redis_app.extensions[EXTENSION]
     post(redis_app, "SM1", "hallo")
-    [job] = Queue(QUEUE_NAME, connection=redis).get_jobs()
+    [job] = Queue(REPLY_QUEUE, connection=redis).get_jobs()
     services.queue.enqueue(job.func, *job.args)  # the same job again, as after a worker crash
     run_worker(worker_env)
     assert len(replies(services)) == 1

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import MAX_OCCURRENCES, ReminderRules, ScheduleError, occurrences, plan_reminders
+from bot.schedule import MAX_OCCURRENCES, ReminderRules, ScheduleError, after_quiet_hours, occurrences, plan_reminders
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
@@ -108,3 +108,19 @@ def test_the_evening_before_across_summer_time() -> None:
     # Sunday 25 October, 19:00 is CET (UTC+1); Monday's 09:00 too.
     planned = plan_reminders(local(2026, 10, 26, 13, 0), LONG_AGO, RULES)
     assert planned[0][1] == datetime(2026, 10, 25, 18, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("quiet", "hour", "after"),
+    [
+        ((time(21, 0), time(8, 0)), 22, datetime(2026, 12, 2, 8, 0)),  # over midnight: the next morning
+        ((time(21, 0), time(8, 0)), 6, datetime(2026, 12, 1, 8, 0)),
+        ((time(21, 0), time(8, 0)), 12, datetime(2026, 12, 1, 12, 0)),
+        ((time(13, 0), time(14, 0)), 13, datetime(2026, 12, 1, 14, 0)),  # within one day
+        ((time(13, 0), time(14, 0)), 22, datetime(2026, 12, 1, 22, 0)),
+    ],
+)
+def test_a_send_in_quiet_hours_waits_for_their_end(quiet: tuple[time, time], hour: int, after: datetime) -> None:
+    rules = ReminderRules(quiet_start=quiet[0], quiet_end=quiet[1])
+    moment = datetime(2026, 12, 1, hour, 0, tzinfo=AMSTERDAM)
+    assert after_quiet_hours(moment, rules) == after.replace(tzinfo=AMSTERDAM)

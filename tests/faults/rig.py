@@ -26,7 +26,7 @@ from sqlmodel import select
 
 from bot import dispatcher
 from bot.config import ROOT
-from bot.queue import QUEUE_NAME
+from bot.queue import WORKER_OPTIONS, WORKER_QUEUES
 from bot.services import EXTENSION, Services
 from storage.db import session_scope
 from storage.models import Direction, Message
@@ -101,8 +101,8 @@ def process_env(overrides: dict[str, str], tmp_path: Path) -> dict[str, str]:
 
 
 class Workers:
-    """`rq worker --with-scheduler -w bot.worker.WelkomWorker`, each in its own process group
-    (a SIGKILL takes its forked job process along, as when a machine loses the worker)."""
+    """Workers as production runs them (bot.queue.WORKER_OPTIONS on WORKER_QUEUES), each in its own
+    process group (a SIGKILL takes everything of it along, as when a machine loses the worker)."""
 
     def __init__(self, env: dict[str, str], redis_url: str, log_dir: Path):
         self.env, self.redis_url, self.log_dir = env, redis_url, log_dir
@@ -114,9 +114,9 @@ class Workers:
         names = [f"fault-{os.getpid()}-{next(self._numbers)}" for _ in range(count)]
         for name in names:
             log = (self.log_dir / f"{name}.log").open("w")  # read when a test fails
-            command = [RQ, "worker", "--with-scheduler", "-w", "bot.worker.WelkomWorker", "-n", name]
+            command = [RQ, "worker", *WORKER_OPTIONS, "-n", name]
             self.processes[name] = subprocess.Popen(
-                [*command, "--url", self.redis_url, QUEUE_NAME],
+                [*command, "--url", self.redis_url, *WORKER_QUEUES],
                 env=self.env,
                 cwd=ROOT,
                 start_new_session=True,
@@ -227,8 +227,8 @@ class Rig:
     def _jobs_waiting(self) -> int:
         try:
             with Redis.from_url(self.redis_url, socket_connect_timeout=1, socket_timeout=2) as connection:
-                queue = Queue(QUEUE_NAME, connection=connection)
-                return queue.count + StartedJobRegistry(queue=queue).count
+                queues = [Queue(name, connection=connection) for name in WORKER_QUEUES]
+                return sum(queue.count + StartedJobRegistry(queue=queue).count for queue in queues)
         except RedisError:
             return 0
 
@@ -255,11 +255,12 @@ def _statuses(services: Services) -> dict[tuple[str, int | None], int]:
 def clear_jobs(redis_url: str) -> None:
     """Nothing of an earlier test left in the queue or waiting for a retry."""
     with Redis.from_url(redis_url) as connection:
-        queue = Queue(QUEUE_NAME, connection=connection)
-        queue.empty()
-        scheduled = ScheduledJobRegistry(queue=queue)
-        for job_id in scheduled.get_job_ids():
-            scheduled.remove(job_id, delete_job=True)
+        for name in WORKER_QUEUES:
+            queue = Queue(name, connection=connection)
+            queue.empty()
+            scheduled = ScheduledJobRegistry(queue=queue)
+            for job_id in scheduled.get_job_ids():
+                scheduled.remove(job_id, delete_job=True)
 
 
 def build_rig(

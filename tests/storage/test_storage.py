@@ -120,6 +120,22 @@ def test_inbound_is_stored_once_per_sid_and_channel_follows_the_last_message(eng
         assert len(db.exec(select(Message)).all()) == 2
 
 
+def test_the_webhooks_upsert_makes_one_participant_and_keeps_their_latest_message_time(engine: Engine) -> None:
+    late, early = NOW + timedelta(minutes=1), NOW - timedelta(minutes=5)
+    with session_scope(engine) as db:
+        first = queries.participant_for_inbound(db, "+31612345678", Channel.WHATSAPP, NOW)
+    with session_scope(engine) as db:
+        second = queries.participant_for_inbound(db, "+31612345678", Channel.SMS, late)
+    with session_scope(engine) as db:
+        # A message that Twilio delivered late: its channel counts, its older time does not.
+        third = queries.participant_for_inbound(db, "+31612345678", Channel.WHATSAPP, early)
+    assert first.id == second.id == third.id
+    assert (second.channel, second.last_inbound_at) == (Channel.SMS, late)
+    assert (third.channel, third.last_inbound_at) == (Channel.WHATSAPP, late)
+    with session_scope(engine) as db:
+        assert len(db.exec(select(Participant)).all()) == 1
+
+
 @pytest.mark.parametrize(
     "body",
     ["x" * 5000, "😀👍🏽🇳🇱 مرحبا \u200f123\u200f ትግርኛ", "\u202eevil\u202c \x07\x1b[31m\r\n\t end", ""],
