@@ -23,9 +23,9 @@ from sqlmodel import select
 
 from bot import messaging
 from bot.channels import MessageChannel, Outgoing, SendError, Sent
-from bot.reminders import REMINDER_TEMPLATE
 from bot.schedule import after_quiet_hours
 from bot.services import Services
+from bot.templates import REMINDER_TEMPLATE
 from storage.db import session_scope
 from storage.models import Direction, Message
 from storage.queries import FAILED, PENDING, RETRYING, SUBMITTING, UNSURE

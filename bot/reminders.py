@@ -15,13 +15,13 @@ from bot.flow import engine
 from bot.flow.engine import REMINDER_FLOW
 from bot.flow.model import Run
 from bot.services import Services
+from bot.templates import REMINDER_TEMPLATE
 from storage import queries
 from storage.db import session_scope
 from storage.models import Appointment, Channel, Message, Participant, Reminder
 
 log = logging.getLogger(__name__)
 
-REMINDER_TEMPLATE = "reminder"
 CONFIRM_FLOW = "bevestiging"
 # Someone who never wrote has no 24-hour window: the confirmation may only go as this template (or SMS).
 CONFIRM_TEMPLATE = "confirmation"

@@ -19,6 +19,8 @@ from storage.models import Message
 
 _CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 # When the participant's language has no approved template, these are tried in turn.
+# The reminder's template: outbound holds messages with it in quiet hours.
+REMINDER_TEMPLATE = "reminder"
 FALLBACK_LANGUAGES = ("nl", "en")
 
 
