@@ -40,7 +40,8 @@ def third_party_imports() -> set[str]:
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.add(node.module.split(".")[0])
-    return {n for n in names if n not in sys.stdlib_module_names and n not in ("app", "bot", "storage", "tests", "benchmarks")}
+    own = ("app", "bot", "storage", "tests", "benchmarks")
+    return {n for n in names if n not in sys.stdlib_module_names and n not in own}
 
 
 def test_every_imported_package_is_declared() -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from flask import Flask
 from redis import Redis, RedisError
 from rq import Queue, Worker
+from rq.job import Job
 from rq.registry import ScheduledJobRegistry, StartedJobRegistry
 from sqlmodel import select
 
@@ -152,7 +153,10 @@ class Workers:
         process.wait(timeout=10)
 
     def alive(self) -> int:
-        return sum(process.poll() is None for process in self.processes.values())
+        return len(self.running())
+
+    def running(self) -> set[str]:
+        return {name for name, process in self.processes.items() if process.poll() is None}
 
     def replace_exited(self) -> int:
         """Start a new worker for each that exited, as a supervisor (systemd Restart=always) does."""
@@ -228,7 +232,12 @@ class Rig:
         try:
             with Redis.from_url(self.redis_url, socket_connect_timeout=1, socket_timeout=2) as connection:
                 queues = [Queue(name, connection=connection) for name in WORKER_QUEUES]
-                return sum(queue.count + StartedJobRegistry(queue=queue).count for queue in queues)
+                started = [StartedJobRegistry(queue=queue).get_job_ids() for queue in queues]
+                jobs = Job.fetch_many([job_id for ids in started for job_id in ids], connection=connection)
+                # A killed worker's job stays "started" in RQ until its timeout: only the dispatcher's
+                # sweep brings its work back, so it must not hold the rig from ticking ahead.
+                running = self.workers.running()
+                return sum(q.count for q in queues) + sum(1 for job in jobs if job and job.worker_name in running)
         except RedisError:
             return 0
 
