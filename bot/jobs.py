@@ -10,10 +10,10 @@ from bot import (
     escalation_notices,
     intake,
     notices,
+    ordering,
     outbound,
     privacy,
     relay,
-    voice_notes,
 )
 from bot.services import Services, current_services
 from storage.db import session_scope
@@ -64,23 +64,24 @@ def relay_to_coordinator(message_id: int) -> None:
 
 
 def send_message(message_id: int) -> None:
-    """Send a message, and first the voice notes that speak it (each one sent once, like any message).
+    """Send a message, and first the ones that go before it (voice notes, a lead), each once.
 
-    The text waits until Twilio sent its voice notes on; their status callback sends it then.
+    A message waits until Twilio sent on the ones before it; their status callback sends it then
+    (bot/ordering.py).
     """
     services = current_services()
     with session_scope(services.db) as db:
-        voice_note_ids = voice_notes.going_before(db, message_id)
-    for voice_note_id in voice_note_ids:
-        outbound.send(services, voice_note_id, services.clock())
-    if voice_note_ids and _waits_for_voice(services, message_id):
+        before = ordering.going_before(db, message_id)
+    for earlier_id in before:
+        send_message(earlier_id)  # only older messages go before: the chain ends
+    if before and _waits(services, message_id):
         return
     outbound.send(services, message_id, services.clock())
 
 
-def _waits_for_voice(services: Services, message_id: int) -> bool:
+def _waits(services: Services, message_id: int) -> bool:
     with session_scope(services.db) as db:
-        return voice_notes.text_waits(db, message_id, services.clock())
+        return ordering.waits(db, message_id, services.clock())
 
 
 def translate_intake(intake_id: int) -> None:

@@ -10,10 +10,11 @@ from flask import Flask
 from sqlmodel import col, select
 
 from bot import jobs
+from bot.ordering import WAIT
 from bot.outbound import STALE_PENDING
 from bot.services import EXTENSION, Services
 from bot.sms import segments
-from bot.voice_notes import WAIT_FOR_VOICE, signed_url
+from bot.voice_notes import signed_url
 from storage.db import session_scope
 from storage.models import Escalation, Message, Participant, Reminder
 from tests.conftest import PUBLIC_BASE_URL, make_app
@@ -96,7 +97,7 @@ def test_someone_who_chose_voice_hears_the_reminder_before_reading_it(voice_app:
     with session_scope(services.db) as db:
         reminder = db.exec(select(Reminder).where(Reminder.status == "sent")).one()
     assert reminder.message_id == stored_text.id  # the reminder is the text; the voice note goes with it
-    assert stored_note.voice_for_id == stored_text.id and stored_note.id < stored_text.id
+    assert stored_note.goes_before_id == stored_text.id and stored_note.id < stored_text.id
     assert (stored_note.status, stored_note.route, stored_note.attempts) == ("sent", "whatsapp", 1)
     assert stored_note.media[0]["voice"] == "reminder.text"
 
@@ -105,7 +106,7 @@ def test_without_a_callback_the_text_goes_by_the_sweep_after_its_wait(voice_app:
     services = voice_app.extensions[EXTENSION]
     somali_participant(services)
     dispatch_at(services, EVENING_BEFORE)
-    dispatch_at(services, EVENING_BEFORE + WAIT_FOR_VOICE / 2)
+    dispatch_at(services, EVENING_BEFORE + WAIT / 2)
     assert len(twilio.sent) == 1 and outbound(services)[-1].status == "pending"
     dispatch_at(services, EVENING_BEFORE + STALE_PENDING)  # the sweep finds the text; its wait is over
     assert [form.get("Body", "")[:8] for form in twilio.sent] == ["", "Xusuusin"]

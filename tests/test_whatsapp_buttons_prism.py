@@ -244,7 +244,7 @@ def test_a_somali_who_chose_voice_hears_the_reminder_then_taps_i_cannot_come(app
         assert (audio.status_code, audio.mimetype, audio.get_data()) == (200, "audio/ogg", PLACEHOLDER.read_bytes())
     stored_note, reminder = messages_to(services, participant_id)
     # Both accepted by Prism (Twilio's spec): each has the SID it answered with.
-    assert stored_note.twilio_sid and reminder.twilio_sid and stored_note.voice_for_id == reminder.id
+    assert stored_note.twilio_sid and reminder.twilio_sid and stored_note.goes_before_id == reminder.id
     assert stored_note.media[0][VOICE] == "reminder.text" and reminder.route == "buttons"
 
     tap(app, "+31612340007", "Ma imaan karo", ButtonPayload=scoped_payload("herinnering/reminder", "cannot_come"))

@@ -51,7 +51,7 @@ def test_the_kennismakings_contact_answer_becomes_the_participants(database_url:
     upgrade(database_url)
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT id, contact FROM participant ORDER BY id")).all()
-        kept = connection.execute(text("SELECT id, fallback_of_id, voice_for_id FROM message ORDER BY id")).all()
+        kept = connection.execute(text("SELECT id, fallback_of_id, goes_before_id FROM message ORDER BY id")).all()
     assert [tuple(row) for row in rows] == [(1, "voice"), (2, "paper"), (3, None)]
     assert [tuple(row) for row in kept] == [(1, None, None), (2, 1, None)]
     engine.dispose()
