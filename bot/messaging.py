@@ -70,16 +70,29 @@ def as_buttons(
     """The Content SID and variables that show this message's question with buttons or a list.
 
     Only a resource `bot whatsapp sync` made for the current texts, and only when it reads exactly
-    as the stored body (a message that says more first, e.g. "not understood", goes as text).
+    as the stored body (a message that says more, e.g. "not understood" first, goes as text).
     """
     if not message.question or not language:
         return None
-    spec = session_spec_for(services.book, services.catalogs, message.question, language)
-    values = spec.values(message.question_params or {}) if spec else None
-    if values is None or spec.fill(values) != message.body:
+    return synced_buttons(services, db, language, message.question, message.question_params or {}, message.body)
+
+
+def synced_buttons(
+    services: Services, db: DbSession, language: str, question: str, params: dict, body: str
+) -> tuple[str, dict[str, str]] | None:
+    """The synced resource asking `question` whose text, filled from `params`, reads exactly as `body`."""
+    spec = session_spec_for(services.book, services.catalogs, question, language)
+    values = spec.values(params) if spec else None
+    if values is None or spec.fill(values) != body:
         return None
     made = queries.whatsapp_content(db, spec.question, spec.language, SESSION, spec.version)
     return (made.content_sid, values) if made else None
+
+
+def buttons_possible(participant: Participant, now: datetime) -> bool:
+    """Whether a question to them may go as WhatsApp buttons now: free-form messages, in their language."""
+    whatsapp = participant.channel == Channel.WHATSAPP and participant.language is not None
+    return whatsapp and _in_window(participant, now)
 
 
 def approved_buttons(

@@ -26,10 +26,10 @@ IN_TWILIOS_HANDS = ("accepted", "scheduled", "queued", "sending")
 HOLDING = (PENDING, SUBMITTING, *IN_TWILIOS_HANDS)
 
 
-def put_before(db: DbSession, earlier: Sequence[Message], later: Message) -> None:
-    """`earlier` (stored before `later`) go just before it."""
+def put_before(db: DbSession, earlier: Sequence[Message], later_id: int) -> None:
+    """`earlier` (stored before the message `later_id`) go just before it."""
     for message in earlier:
-        message.goes_before_id = later.id
+        message.goes_before_id = later_id
         db.add(message)
 
 

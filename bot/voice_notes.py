@@ -59,7 +59,7 @@ def add_outbound(
     in their language, when they chose voice and WhatsApp may carry it now."""
     notes = [_note(services, db, participant, key, now) for key in _voiced(services, participant, keys, now)]
     text = queries.add_outbound(db, participant, body, now, media)
-    ordering.put_before(db, notes, text)
+    ordering.put_before(db, notes, text.id)
     return text
 
 

@@ -162,15 +162,34 @@ def test_a_somali_reminder_goes_as_the_list_sync_made_and_a_tap_cancels(app: Fla
     assert flow_of(services, participant_id)[0] == "afmelden" and flow_of(services, participant_id)[1] != "reason"
 
 
-def test_a_question_after_other_words_goes_as_text(app: Flask) -> None:
-    """'Not understood' before the question: the buttons' body would not say it, so the whole text goes."""
+def sent_on(app: Flask, participant_id: int, after_id: int = 0) -> None:
+    """Twilio reports each of their messages sent on, in order, so each one waiting for it goes
+    (Prism answers a send with any status of the spec: a message may wait or go at once)."""
+    services: Services = app.extensions[EXTENSION]
+    reported: set[int] = set()
+    while unreported := [
+        m for m in messages_to(services, participant_id) if m.id > after_id and m.twilio_sid and m.id not in reported
+    ]:
+        twilio_reports(app, unreported[0], "sent")
+        reported.add(unreported[0].id)
+
+
+def test_a_question_asked_again_after_other_words_gets_its_buttons_again(app: Flask, twilio_requests: list) -> None:
+    """'Not understood' goes as its own text, then the question alone as the list sync made, once each."""
     services: Services = app.extensions[EXTENSION]
     participant_id = reminded_in_window(services, "+31612340002", "so")
+    twilio_requests.clear()
     tap(app, "+31612340002", "xyz")
-    sent = last_request(services)
-    assert "ContentSid" not in sent.data
-    assert sent.data["Body"].startswith(services.catalogs.text("so", "input.not_understood"))
-    assert messages_to(services, participant_id)[-1].route == "whatsapp"
+    sent_on(app, participant_id)
+    lead, asked = [r.data for r in twilio_requests]
+    assert lead["Body"].startswith(services.catalogs.text("so", "input.not_understood")) and "ContentSid" not in lead
+    assert "Xusuusin" not in lead["Body"]
+    assert asked["ContentSid"] == made(services, "herinnering/reminder", "so").content_sid and "Body" not in asked
+    *_, stored_lead, question = messages_to(services, participant_id)
+    assert (stored_lead.route, stored_lead.goes_before_id, question.route) == ("whatsapp", question.id, "buttons")
+
+    tap(app, "+31612340002", "", ListId=scoped_payload("herinnering/reminder", "cannot_come"))
+    assert flow_of(services, participant_id) == ("afmelden", "reason")
 
 
 def test_the_same_reminder_by_sms_stays_two_segments(app: Flask) -> None:
@@ -258,28 +277,31 @@ def test_a_somali_who_chose_voice_hears_the_reminder_then_taps_i_cannot_come(app
     assert segments(sms["Body"])[1] <= 2
 
 
-def test_a_voice_note_at_the_reminder_gets_it_spoken_again_and_its_buttons_still_answer(
+def test_a_voice_note_at_the_reminder_gets_it_spoken_again_and_its_buttons_again(
     app: Flask, twilio_requests: list
 ) -> None:
-    """The choices asked again after a voice note go as text (the message says more than the question,
-    so not as buttons), each spoken text with its voice note first; the reminder's buttons still answer."""
+    """After a voice note the reminder is asked again: "I cannot listen" spoken and written, then the
+    reminder spoken and as the list sync made, in that order; the list's tap answers it."""
     services: Services = app.extensions[EXTENSION]
     for key in ("reminder.text", "input.voice_at_choice"):
         recorded(services, "so", key)
     participant_id = reminded_in_window(services, "+31612340009", "so", contact=VOICE)
-    twilio_reports(app, messages_to(services, participant_id)[0], "sent")
+    sent_on(app, participant_id)
     twilio_requests.clear()
+    before = messages_to(services, participant_id)[-1].id
 
     voice = {"NumMedia": "1", "MediaContentType0": "audio/ogg", "MediaUrl0": "http://127.0.0.1:9/Media/ME1"}
     tap(app, "+31612340009", "", **voice)
-    for note in messages_to(services, participant_id)[-3:-1]:
-        twilio_reports(app, note, "sent")
-    *notes, text = [r.data for r in twilio_requests]
-    assert [len(note["MediaUrl"]) for note in notes] == [1, 1] and "ContentSid" not in text
-    assert text["Body"].startswith(services.catalogs.text("so", "input.voice_at_choice"))
-    *stored_notes, asked = messages_to(services, participant_id)[-3:]
-    assert [n.media[0][VOICE] for n in stored_notes] == ["input.voice_at_choice", "reminder.text"]
-    assert asked.route == "whatsapp" and asked.question == "herinnering/reminder"
+    sent_on(app, participant_id, before)
+    lead_note, lead, note, asked = [r.data for r in twilio_requests]
+    assert [len(n["MediaUrl"]) for n in (lead_note, note)] == [1, 1] and "ContentSid" not in lead
+    assert lead["Body"] == services.catalogs.text("so", "input.voice_at_choice")
+    assert asked["ContentSid"] == made(services, "herinnering/reminder", "so").content_sid
+    stored = messages_to(services, participant_id)[-4:]
+    assert [m.media[0][VOICE] for m in (stored[0], stored[2])] == ["input.voice_at_choice", "reminder.text"]
+    # A chain: each goes just before the next, in the order they are heard and read.
+    assert [m.goes_before_id for m in stored] == [stored[1].id, stored[2].id, stored[3].id, None]
+    assert stored[3].route == "buttons" and stored[3].question == "herinnering/reminder"
 
     tap(app, "+31612340009", "Ma imaan karo", ButtonPayload=scoped_payload("herinnering/reminder", "cannot_come"))
     assert flow_of(services, participant_id) == ("afmelden", "reason")
