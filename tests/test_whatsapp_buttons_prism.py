@@ -305,3 +305,21 @@ def test_a_voice_note_at_the_reminder_gets_it_spoken_again_and_its_buttons_again
 
     tap(app, "+31612340009", "Ma imaan karo", ButtonPayload=scoped_payload("herinnering/reminder", "cannot_come"))
     assert flow_of(services, participant_id) == ("afmelden", "reason")
+
+
+def test_the_language_menu_and_the_engines_own_yes_no_go_as_the_resources_sync_made(app: Flask) -> None:
+    """'language' at the reminder: the menu as a list; a tap changes the language and the reminder comes
+    back in it. 'sorry I cannot come': "Do you want to cancel?" as two buttons, whose yes cancels."""
+    services: Services = app.extensions[EXTENSION]
+    participant_id = reminded_in_window(services, "+31612340010", "so")
+    tap(app, "+31612340010", "language")
+    assert last_request(services).data["ContentSid"] == made(services, "taal/choose", "so").content_sid
+    tap(app, "+31612340010", "English", ListId=scoped_payload("taal/choose", "en"))
+    sent_on(app, participant_id)  # "Changed to English" first, then the reminder alone
+    assert last_request(services).data["ContentSid"] == made(services, "herinnering/reminder", "en").content_sid
+
+    tap(app, "+31612340010", "sorry I cannot come")
+    assert last_request(services).data["ContentSid"] == made(services, "intent/cannot_come", "en").content_sid
+    assert messages_to(services, participant_id)[-1].route == "buttons"
+    tap(app, "+31612340010", "Yes", ButtonPayload=scoped_payload("intent/cannot_come", "yes"))
+    assert flow_of(services, participant_id) == ("afmelden", "reason")
