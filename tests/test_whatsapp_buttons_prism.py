@@ -33,7 +33,7 @@ _SIDS = itertools.count()
 
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory, twilio_prism: str) -> Iterator[tuple[Flask, str]]:
-    """One app for the module, synced once (198 resources: the slow part); each test its own newcomer."""
+    """One app for the module, synced once (342 resources: the slow part); each test its own newcomer."""
     app = make_app(
         tmp_path_factory.mktemp("app"),
         **TWILIO_SETTINGS,
