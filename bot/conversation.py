@@ -331,7 +331,7 @@ def apply_events(
     db.add(participant)
     split = None if after else question_alone.split(services, db, participant, said, now)
     if split is not None:
-        outcome.outbound_ids.append(_lead_then_question(services, db, participant, *split, now).id)
+        outcome.outbound_ids.append(_lead_then_question(services, db, participant, *split, pictures, now).id)
     elif said or after:
         body = "\n\n".join([render(services.catalogs, s) for s in said] + after)
         keys = voice_notes.keys_said(said, participant.language) + after_keys
@@ -348,13 +348,15 @@ def _lead_then_question(
     participant: Participant,
     lead: list[SendMessage],
     asked: SendMessage,
+    pictures: list[dict],
     now: datetime,
 ) -> Message:
-    """The lead as one text, then the question alone (its buttons), each with its own voice notes;
-    the question and its voice notes wait for the lead (bot/ordering.py)."""
+    """The lead as one text (with the turn's pictures: a question with one never goes alone), then the
+    question alone (its buttons), each with its own voice notes; the question waits for the lead."""
     language = participant.language
     body = "\n\n".join(render(services.catalogs, s) for s in lead)
-    first = voice_notes.add_outbound(services, db, participant, body, now, keys=voice_notes.keys_said(lead, language))
+    keys = voice_notes.keys_said(lead, language)
+    first = voice_notes.add_outbound(services, db, participant, body, now, pictures, keys)
     keys = voice_notes.keys_said([asked], language)
     question = voice_notes.add_outbound(services, db, participant, render(services.catalogs, asked), now, keys=keys)
     _asks(question, asked)
