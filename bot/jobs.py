@@ -70,10 +70,21 @@ def send_message(message_id: int) -> None:
     (bot/ordering.py).
     """
     services = current_services()
+    _send_after_those_before(services, message_id)
+    with session_scope(services.db) as db:
+        message = db.get(Message, message_id)
+        freed = ordering.freed_next(message) if message is not None else None
+    # Usually its status callback frees the next one; one that failed at once (or that Twilio
+    # answered with a later status) holds nothing up, so the next goes now rather than at the sweep.
+    if freed is not None:
+        services.queue.enqueue(send_message, freed)
+
+
+def _send_after_those_before(services: Services, message_id: int) -> None:
     with session_scope(services.db) as db:
         before = ordering.going_before(db, message_id)
     for earlier_id in before:
-        send_message(earlier_id)  # only older messages go before: the chain ends
+        _send_after_those_before(services, earlier_id)  # only older messages go before: the chain ends
     if before and _waits(services, message_id):
         return
     outbound.send(services, message_id, services.clock())

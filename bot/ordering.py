@@ -51,3 +51,8 @@ def waits(db: DbSession, message_id: int, now: datetime) -> bool:
 def holds_next(message: Message) -> bool:
     """A message going before another, not yet past Twilio's hands: the other waits for it."""
     return message.goes_before_id is not None and message.status in HOLDING
+
+
+def freed_next(message: Message) -> int | None:
+    """The message this one goes before, once this one holds it up no longer (sent on, or failed)."""
+    return None if holds_next(message) else message.goes_before_id
