@@ -242,3 +242,22 @@ def test_asked_again_after_a_voice_note_each_part_waits_for_the_one_before(voice
     with voice_app.app_context():
         jobs.send_message(chain[-1].id)
     assert len(twilio.sent) == 6
+
+
+def test_a_lead_refused_at_once_holds_nothing_up(voice_app, twilio: FakeTwilio) -> None:
+    """Twilio refuses the lead: the reminder's voice note goes at once, not after the sweep's wait."""
+    services = voice_app.extensions[EXTENSION]
+    synced_reminder(services)
+    shutil.copy(PLACEHOLDER, services.settings.voice_dir / "so" / "input.voice_at_choice.ogg")
+    mark_changed(services.settings.voice_dir)
+    somali_participant(services)
+    dispatch_at(services, EVENING_BEFORE)
+    twilio_reports(voice_app, outbound(services)[0], "sent")
+    twilio.script = [201, 400]  # the lead's voice note is taken, the lead refused for good
+    voice = {"NumMedia": "1", "MediaContentType0": "audio/ogg", "MediaUrl0": "http://127.0.0.1:9/Media/ME1"}
+    Phones(voice_app).send(SOMALI, "", **voice)
+    twilio_reports(voice_app, outbound(services)[2], "sent")
+
+    lead_note, note = twilio.sent[2:]  # the refused lead is no message Twilio took
+    assert lead_note["MediaUrl"] != note["MediaUrl"] and "ContentSid" not in note
+    assert [m.status for m in outbound(services)[2:]] == ["sent", "failed", "queued", "pending"]
