@@ -60,10 +60,10 @@ def last_request(services: Services):
     return services.channel.client.http_client._test_only_last_request
 
 
-def tap(app: Flask, phone: str, body: str, **fields: str) -> None:
+def tap(app: Flask, phone: str, body: str, sms: bool = False, **fields: str) -> None:
     """The newcomer's answer, signed as Twilio signs it."""
     services: Services = app.extensions[EXTENSION]
-    form = inbound_form(f"SMtap{next(_SIDS)}", body, sender=f"whatsapp:{phone}", **fields)
+    form = inbound_form(f"SMtap{next(_SIDS)}", body, sender=phone if sms else f"whatsapp:{phone}", **fields)
     signature = sign(services.settings.webhook_token, PUBLIC_BASE_URL + INBOUND_PATH, form)
     assert app.test_client().post(INBOUND_PATH, data=form, headers={"X-Twilio-Signature": signature}).status_code == 200
     services.queue.join()
@@ -192,12 +192,16 @@ def test_a_question_asked_again_after_other_words_gets_its_buttons_again(app: Fl
     assert flow_of(services, participant_id) == ("afmelden", "reason")
 
 
-def test_the_same_reminder_by_sms_stays_two_segments(app: Flask) -> None:
+def test_the_same_reminder_by_sms_stays_two_segments_and_one_message_when_asked_again(app: Flask) -> None:
     services: Services = app.extensions[EXTENSION]
-    reminded_in_window(services, "+31612340003", "so", channel="sms")
+    participant_id = reminded_in_window(services, "+31612340003", "so", channel="sms")
     sent = last_request(services)
     assert "ContentSid" not in sent.data and sent.data["To"] == "+31612340003"
     assert segments(sent.data["Body"])[1] <= 2
+    tap(app, "+31612340003", "xyz", sms=True)
+    reminder, again = messages_to(services, participant_id)  # one message, lead and question
+    assert again.body.startswith(services.catalogs.text("so", "input.not_understood")) and "Xusuusin" in again.body
+    assert last_request(services).data["Body"] == again.body and reminder.goes_before_id is None
 
 
 def test_outside_the_window_the_buttons_go_as_the_template_once_approved(app: Flask) -> None:
