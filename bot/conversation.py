@@ -15,12 +15,14 @@ from bot import (
     escalations,
     media,
     opt_out,
+    ordering,
+    question_alone,
     referrals,
     relay,
     voice_notes,
 )
 from bot.flow import engine
-from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped, TextRef
+from bot.flow.events import Escalate, Event, FlowEnded, LanguageChosen, SendMessage, Signal, Stopped
 from bot.flow.model import Input, Run
 from bot.flow.outputs import ABSENCE, CHECKIN, ENDING, INTAKE, QUESTION
 from bot.holidays import KEPT
@@ -297,14 +299,11 @@ def apply_events(
     services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime
 ) -> Outcome:
     """Apply events in order; every text of one turn goes out as one message."""
-    outcome, bodies, pictures, after, notices, said, after_keys = Outcome(), [], [], [], [], [], []
-    asked: SendMessage | None = None
+    outcome, pictures, after, notices, said, after_keys = Outcome(), [], [], [], [], []
     for event in events:
         if isinstance(event, SendMessage):
-            bodies.append(render(services.catalogs, event))
             said.append(event)
             pictures += [{"url": link} for link in event.media]
-            asked = event if event.asks else asked
         elif isinstance(event, LanguageChosen):
             participant.language = event.language
         elif isinstance(event, Signal) and event.name == "erase_requested":
@@ -330,22 +329,47 @@ def apply_events(
         elif isinstance(event, FlowEnded) and event.completed:
             _flow_completed(services, db, participant, event, now, outcome)
     db.add(participant)
-    if bodies or after:
-        body = "\n\n".join(bodies + after)
+    split = None if after else question_alone.split(services, db, participant, said, now)
+    if split is not None:
+        outcome.outbound_ids.append(_lead_then_question(services, db, participant, *split, pictures, now).id)
+    elif said or after:
+        body = "\n\n".join([render(services.catalogs, s) for s in said] + after)
         keys = voice_notes.keys_said(said, participant.language) + after_keys
         message = voice_notes.add_outbound(services, db, participant, body, now, pictures, keys)
-        if asked is not None:
-            _asks(message, asked)
+        _asks(message, next((s for s in reversed(said) if s.asks), None))
         outcome.outbound_ids.append(message.id)
     outcome.outbound_ids += notices  # after the newcomer's own reply, which callers may take as the first
     return outcome
 
 
-def _asks(message: Message, asked: SendMessage) -> None:
+def _lead_then_question(
+    services: Services,
+    db: DbSession,
+    participant: Participant,
+    lead: list[SendMessage],
+    asked: SendMessage,
+    pictures: list[dict],
+    now: datetime,
+) -> Message:
+    """The lead as one text (with the turn's pictures: a question with one never goes alone), then the
+    question alone (its buttons), each with its own voice notes; the question waits for the lead."""
+    language = participant.language
+    body = "\n\n".join(render(services.catalogs, s) for s in lead)
+    keys = voice_notes.keys_said(lead, language)
+    first = voice_notes.add_outbound(services, db, participant, body, now, pictures, keys)
+    keys = voice_notes.keys_said([asked], language)
+    question = voice_notes.add_outbound(services, db, participant, render(services.catalogs, asked), now, keys=keys)
+    _asks(question, asked)
+    # Its own voice notes come after the lead, then the question: a chain, in the order they are read.
+    ordering.put_before(db, [first], next(iter(ordering.going_before(db, question.id)), question.id))
+    return question
+
+
+def _asks(message: Message, asked: SendMessage | None) -> None:
     """The question the message ends with, and its text's values: on WhatsApp its choices may go as
     buttons (bot/messaging.py checks that the body reads exactly as the question alone)."""
-    message.question = asked.asks
-    message.question_params = {k: v for t in asked.texts if isinstance(t, TextRef) for k, v in t.params.items()}
+    if asked is not None:
+        message.question, message.question_params = asked.asks, question_alone.asked_params(asked)
 
 
 def _record_signal(db: DbSession, participant: Participant, signal: Signal, now: datetime) -> None:

@@ -10,10 +10,10 @@ from bot import (
     escalation_notices,
     intake,
     notices,
+    ordering,
     outbound,
     privacy,
     relay,
-    voice_notes,
 )
 from bot.queue import reply_job
 from bot.services import Services, current_services
@@ -72,7 +72,7 @@ def relay_to_coordinator(message_id: int) -> None:
 
 
 def send_message(message_id: int) -> None:
-    _send_spoken(current_services(), message_id)
+    _send_in_order(current_services(), message_id)
 
 
 @reply_job
@@ -84,26 +84,38 @@ def send_reply(message_id: int) -> None:
     with session_scope(services.db) as db:
         earlier = queries.unsent_before(db, message_id)
     for earlier_id in [*earlier, message_id]:
-        _send_spoken(services, earlier_id)
+        _send_in_order(services, earlier_id)
 
 
-def _send_spoken(services: Services, message_id: int) -> None:
-    """Send a message, and first the voice notes that speak it (each one sent once, like any message).
+def _send_in_order(services: Services, message_id: int) -> None:
+    """Send a message, and first the ones that go before it (voice notes, a lead), each once.
 
-    The text waits until Twilio sent its voice notes on; their status callback sends it then.
+    A message waits until Twilio sent on the ones before it; their status callback sends it then
+    (bot/ordering.py).
     """
+    _send_after_those_before(services, message_id)
     with session_scope(services.db) as db:
-        voice_note_ids = voice_notes.going_before(db, message_id)
-    for voice_note_id in voice_note_ids:
-        outbound.send(services, voice_note_id, services.clock())
-    if voice_note_ids and _waits_for_voice(services, message_id):
+        message = db.get(Message, message_id)
+        freed = ordering.freed_next(message) if message is not None else None
+    # Usually its status callback frees the next one; one that failed at once (or that Twilio
+    # answered with a later status) holds nothing up, so the next goes now rather than at the sweep.
+    if freed is not None:
+        services.queue.enqueue(send_message, freed)
+
+
+def _send_after_those_before(services: Services, message_id: int) -> None:
+    with session_scope(services.db) as db:
+        before = ordering.going_before(db, message_id)
+    for earlier_id in before:
+        _send_after_those_before(services, earlier_id)  # only older messages go before: the chain ends
+    if before and _waits(services, message_id):
         return
     outbound.send(services, message_id, services.clock())
 
 
-def _waits_for_voice(services: Services, message_id: int) -> bool:
+def _waits(services: Services, message_id: int) -> bool:
     with session_scope(services.db) as db:
-        return voice_notes.text_waits(db, message_id, services.clock())
+        return ordering.waits(db, message_id, services.clock())
 
 
 def translate_intake(intake_id: int) -> None:

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 SERVICE_WINDOW = timedelta(hours=24)
 # The route of a question whose choices went as WhatsApp buttons or a list.
 BUTTONS = "buttons"
+# A voice note's media item names the text key it speaks under this name (bot/voice_notes.py).
+VOICE_NOTE_MARK = "voice"
 
 
 def route(services: Services, db: DbSession, message: Message, now: datetime) -> tuple[Outgoing, str]:
@@ -68,16 +70,29 @@ def as_buttons(
     """The Content SID and variables that show this message's question with buttons or a list.
 
     Only a resource `bot whatsapp sync` made for the current texts, and only when it reads exactly
-    as the stored body (a message that says more first, e.g. "not understood", goes as text).
+    as the stored body (a message that says more, e.g. "not understood" first, goes as text).
     """
     if not message.question or not language:
         return None
-    spec = session_spec_for(services.book, services.catalogs, message.question, language)
-    values = spec.values(message.question_params or {}) if spec else None
-    if values is None or spec.fill(values) != message.body:
+    return synced_buttons(services, db, language, message.question, message.question_params or {}, message.body)
+
+
+def synced_buttons(
+    services: Services, db: DbSession, language: str, question: str, params: dict, body: str
+) -> tuple[str, dict[str, str]] | None:
+    """The synced resource asking `question` whose text, filled from `params`, reads exactly as `body`."""
+    spec = session_spec_for(services.book, services.catalogs, question, language)
+    values = spec.values(params) if spec else None
+    if values is None or spec.fill(values) != body:
         return None
     made = queries.whatsapp_content(db, spec.question, spec.language, SESSION, spec.version)
     return (made.content_sid, values) if made else None
+
+
+def buttons_possible(participant: Participant, now: datetime) -> bool:
+    """Whether a question to them may go as WhatsApp buttons now: free-form messages, in their language."""
+    whatsapp = participant.channel == Channel.WHATSAPP and participant.language is not None
+    return whatsapp and _in_window(participant, now)
 
 
 def approved_buttons(
@@ -102,6 +117,10 @@ def sms_body(services: Services, message: Message, language: str | None) -> str:
     return message.body
 
 
+def is_voice_note(message: Message) -> bool:
+    return any(VOICE_NOTE_MARK in item for item in message.media)
+
+
 def _in_window(recipient: Participant | Coordinator, now: datetime) -> bool:
     return recipient.last_inbound_at is not None and now - recipient.last_inbound_at < SERVICE_WINDOW
 
@@ -113,8 +132,7 @@ def fall_back(services: Services, db: DbSession, failed: Message, now: datetime)
     """
     already = db.exec(select(Message.id).where(Message.fallback_of_id == failed.id)).first()
     # A voice note has no SMS form: the text it goes before carries the words.
-    voice_note = failed.voice_for_id is not None
-    if already or voice_note or failed.channel != Channel.WHATSAPP or not services.settings.twilio_sms_from:
+    if already or is_voice_note(failed) or failed.channel != Channel.WHATSAPP or not services.settings.twilio_sms_from:
         return None
     participant = db.get(Participant, failed.participant_id) if failed.participant_id else None
     language = participant.language if participant else None
@@ -136,7 +154,7 @@ def open_failure_record(services: Services, db: DbSession, message: Message, now
     if message.participant_id is None:
         log.error("message %s to a coordinator failed for good (code %s)", message.id, message.error_code)
         return
-    if message.voice_for_id is not None:
+    if is_voice_note(message):
         log.warning("voice note %s failed for good (code %s); its text goes alone", message.id, message.error_code)
         return
     details = {"message_id": message.id, "error_code": message.error_code, "route": message.route}

@@ -2,28 +2,27 @@
 
 Only on WhatsApp and inside its 24-hour window (a voice note is free-form media, which
 WhatsApp refuses outside it; a template or SMS then carries the text alone). Each voice
-note is an outbound message of its own, stored with the text it speaks (`voice_for_id`),
-so it follows the same life cycle: stored first, sent once, its statuses recorded. The
-text's send job sends it first. Twilio fetches the audio from this app by a signed link
-that expires; the lookup is in the voice catalog's index (bot/voice_catalog.py).
+note is an outbound message of its own that goes just before the text it speaks, which waits
+for it (bot/ordering.py), so it follows the same life cycle: stored first, sent once, its
+statuses recorded. The text's send job sends it first. Twilio fetches the audio from this app
+by a signed link that expires; the lookup is in the voice catalog's index (bot/voice_catalog.py).
 """
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Blueprint, abort, send_file
 from flask.typing import ResponseReturnValue
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session as DbSession
-from sqlmodel import col, select
 
+from bot import ordering
 from bot.flow.events import SendMessage, TextRef
-from bot.messaging import SERVICE_WINDOW
+from bot.messaging import SERVICE_WINDOW, VOICE_NOTE_MARK
 from bot.services import Services, current_services
 from storage import queries
 from storage.models import Channel, Message, Participant
-from storage.queries import SUBMITTING
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +33,6 @@ CONTENT_TYPE = "audio/ogg"
 LINK_LIFETIME_SECONDS = 24 * 3600
 # More would bury the text under voice notes (a lead, the question, a hint at most).
 MAX_PER_MESSAGE = 3
-# Twilio keeps no order between messages sent one after the other, and a voice note's audio is
-# fetched first, so a text sent at once would often come before the voice note that speaks it.
-# The text waits until Twilio reports its voice notes sent (the status callback sends it then),
-# but not longer than this: without callbacks the sweep sends it after its pending time.
-WAIT_FOR_VOICE = timedelta(minutes=1)
-# A voice note Twilio took but has not yet sent on (its statuses before 'sent').
-IN_TWILIOS_HANDS = ("accepted", "scheduled", "queued", "sending")
 _SALT = "welkom-voice"
 
 
@@ -67,9 +59,7 @@ def add_outbound(
     in their language, when they chose voice and WhatsApp may carry it now."""
     notes = [_note(services, db, participant, key, now) for key in _voiced(services, participant, keys, now)]
     text = queries.add_outbound(db, participant, body, now, media)
-    for note in notes:
-        note.voice_for_id = text.id
-        db.add(note)
+    ordering.put_before(db, notes, text.id)
     return text
 
 
@@ -91,34 +81,8 @@ def _wants_voice(participant: Participant, now: datetime) -> bool:
 
 
 def _note(services: Services, db: DbSession, participant: Participant, key: str, now: datetime) -> Message:
-    item = {"url": signed_url(services, participant.language, key), "content_type": CONTENT_TYPE, VOICE: key}
+    item = {"url": signed_url(services, participant.language, key), "content_type": CONTENT_TYPE, VOICE_NOTE_MARK: key}
     return queries.add_outbound(db, participant, "", now, [item])
-
-
-def going_before(db: DbSession, message_id: int) -> Sequence[int]:
-    """The voice notes stored with a text, to send before it."""
-    return db.exec(select(Message.id).where(Message.voice_for_id == message_id).order_by(col(Message.id))).all()
-
-
-def is_voice_note(message: Message) -> bool:
-    return message.voice_for_id is not None
-
-
-def text_waits(db: DbSession, message_id: int, now: datetime) -> bool:
-    """Whether a text still waits for a voice note of its own that Twilio has not sent on yet.
-
-    A voice note that failed or waits for a retry holds nothing up: the text carries the words.
-    """
-    text = db.get(Message, message_id)
-    if text is None or now - text.created_at >= WAIT_FOR_VOICE:
-        return False
-    held_by = select(Message.id).where(Message.voice_for_id == message_id, col(Message.status).in_(IN_TWILIOS_HANDS))
-    return db.exec(held_by).first() is not None
-
-
-def holds_text(message: Message) -> bool:
-    """A voice note being sent or in Twilio's hands: the text it goes before waits for it."""
-    return is_voice_note(message) and message.status in (SUBMITTING, *IN_TWILIOS_HANDS)
 
 
 def signed_url(services: Services, language: str, key: str) -> str:

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, request
 from twilio.twiml.messaging_response import MessagingResponse
 from werkzeug.datastructures import MultiDict
 
-from bot import jobs, messaging, outbound, twilio_forms, voice_notes
+from bot import jobs, messaging, ordering, outbound, twilio_forms
 from bot.limits import BODY_CHARS
 from bot.phone import InvalidPhone, parse_address
 from bot.queue import hand_over
@@ -79,7 +79,7 @@ def message_status() -> Response:
     sid, status = form.sid, form.status
     services = current_services()
     now = services.clock()
-    fallback_id = text_id = None
+    fallback_id = next_id = None
     with session_scope(services.db) as db:
         message = queries.message_by_sid(db, sid) or _awaiting_its_sid(db, request.args.get("m", ""), sid)
         if message is None:
@@ -87,17 +87,17 @@ def message_status() -> Response:
             log.info("status callback for an unknown message")
             return empty_twiml()
         newly_undelivered = status in UNDELIVERED and message.status not in UNDELIVERED
-        was_held = voice_notes.holds_text(message)
+        was_holding = ordering.holds_next(message)
         if outbound.apply_status(message, status, form.error_number, now):
             db.add(message)
-        # The text this voice note goes before waited for it (bot/voice_notes.py): it may go now.
-        text_id = message.voice_for_id if was_held and not voice_notes.holds_text(message) else None
+        # The message this one goes before waited for it (bot/ordering.py): it may go now.
+        next_id = message.goes_before_id if was_holding and not ordering.holds_next(message) else None
         if newly_undelivered:  # Twilio may report it more than once: act on the first
             fallback = messaging.fall_back(services, db, message, now)
             fallback_id = fallback.id if fallback else None
             if fallback is None:
                 messaging.open_failure_record(services, db, message, now)
-    for message_id in (fallback_id, text_id):
+    for message_id in (fallback_id, next_id):
         if message_id is not None:
             hand_over(services.queue, jobs.send_message, message_id)
     return empty_twiml()

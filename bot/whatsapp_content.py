@@ -15,12 +15,14 @@ import json
 import string
 from dataclasses import dataclass
 
-from bot.flow.engine import question_key
+from bot.flow.engine import own_questions, question_key
+from bot.flow.events import TextRef
 from bot.flow.matching import scoped_payload
 from bot.flow.model import FlowBook
-from bot.flow.steps import Question
 from bot.flow.steps.choice import ChoiceStep
+from bot.flow.steps.choose_language import ChooseLanguageStep
 from bot.flow.steps.yes_no import YesNoStep
+from bot.flow.texts import LANGUAGE_SELF_NAME
 from bot.i18n import Catalogs, filled_params, to_native_digits
 from bot.templates import Template, Templates
 
@@ -97,22 +99,57 @@ class ContentSpec:
         return body
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What a question shows: its text, hints and choices (a flow's step, or the engine's own)."""
+
+    text: str
+    hints: tuple[str, ...]  # text keys
+    choices: tuple[tuple[str, TextRef], ...]  # (choice id, its label)
+
+
+def asked_by(step: object) -> Asked | None:
+    """One pick from fixed choices (not several, not a list made at run time) fits buttons or a list."""
+    if isinstance(step, ChoiceStep | YesNoStep):
+        choices = tuple((c.id, TextRef(c.text)) for c in step.picks())
+        asked = Asked(step.text, tuple(h.key for h in step.hints()), choices)
+    elif isinstance(step, ChooseLanguageStep):
+        # Each language in its own name, as the numbered menu shows it.
+        choices = tuple((code, TextRef(LANGUAGE_SELF_NAME, language=code)) for code in step.languages)
+        asked = Asked(step.text, (), choices)
+    else:
+        return None
+    return asked if len(asked.choices) <= LIST_ITEMS else None
+
+
+def has_buttons(step: object) -> bool:
+    return asked_by(step) is not None
+
+
+def questions(book: FlowBook) -> dict[str, Asked]:
+    """Every question that may go as buttons: the flows' and the engine's own ("Do you want to ...?")."""
+    found = {
+        question_key(flow.id, step.id): asked
+        for flow in book.flows.values()
+        for step in flow.steps.values()
+        if (asked := asked_by(step)) is not None
+    }
+    return {**found, **{key: _own_asked(key) for key in own_questions()}}
+
+
 def specs(book: FlowBook, catalogs: Catalogs, templates: Templates) -> tuple[list[ContentSpec], list[LabelTooLong]]:
     """Every Content resource the flows need, in every language; and the labels too long to make one."""
     made: list[ContentSpec] = []
     problems: list[LabelTooLong] = []
-    for flow in book.flows.values():
-        for step in flow.steps.values():
-            if not has_buttons(step):
-                continue
-            question, template = question_key(flow.id, step.id), templates.for_text(step.text)
-            for language in catalogs.languages:
-                try:
-                    made.append(session_spec(catalogs, question, step, language))
-                    if template is not None and len(step.picks()) <= TEMPLATE_BUTTONS:
-                        made.append(template_spec(catalogs, question, step, language, template))
-                except LabelTooLong as problem:
-                    problems.append(problem)
+    for question, asked in questions(book).items():
+        template = templates.for_text(asked.text)
+        for language in catalogs.languages:
+            try:
+                made.append(session_spec(catalogs, question, asked, language))
+                if template is not None and len(asked.choices) <= TEMPLATE_BUTTONS:
+                    made.append(template_spec(catalogs, question, asked, language, template))
+            except LabelTooLong as problem:
+                problems.append(problem)
     return made, problems
 
 
@@ -125,9 +162,9 @@ def template_spec_for(
     book: FlowBook, catalogs: Catalogs, templates: Templates, question: str, language: str
 ) -> ContentSpec | None:
     """The resource that may go as a template outside the window, if the question's text is a template's."""
-    step = _step(book, question)
-    template = templates.for_text(step.text) if step is not None and has_buttons(step) else None
-    if template is None or len(step.picks()) > TEMPLATE_BUTTONS:
+    asked = _asked(book, question)
+    template = templates.for_text(asked.text) if asked is not None else None
+    if template is None or len(asked.choices) > TEMPLATE_BUTTONS:
         return None
     return _spec_for(book, catalogs, question, language, template)
 
@@ -135,55 +172,56 @@ def template_spec_for(
 def _spec_for(
     book: FlowBook, catalogs: Catalogs, question: str, language: str, template: Template | None
 ) -> ContentSpec | None:
-    step = _step(book, question)
-    if not has_buttons(step) or language not in catalogs.languages:
+    asked = _asked(book, question)
+    if asked is None or language not in catalogs.languages:
         return None
     try:
         if template is None:
-            return session_spec(catalogs, question, step, language)
-        return template_spec(catalogs, question, step, language, template)
+            return session_spec(catalogs, question, asked, language)
+        return template_spec(catalogs, question, asked, language, template)
     except LabelTooLong:
         return None
 
 
-def _step(book: FlowBook, question: str) -> object | None:
+def _asked(book: FlowBook, question: str) -> Asked | None:
+    if question in own_questions():
+        return _own_asked(question)
     flow_id, _, step_id = question.partition("/")
-    return book.flows[flow_id].steps.get(step_id) if flow_id in book.flows else None
+    return asked_by(book.flows[flow_id].steps.get(step_id)) if flow_id in book.flows else None
 
 
-def has_buttons(step: object) -> bool:
-    """One pick from fixed choices (not several, not a list made at run time) fits buttons or a list."""
-    return isinstance(step, ChoiceStep | YesNoStep) and len(step.picks()) <= LIST_ITEMS
+def _own_asked(question: str) -> Asked:
+    text, picks = own_questions()[question]
+    return Asked(text, (), tuple((c.id, TextRef(c.text)) for c in picks))
 
 
-def session_spec(catalogs: Catalogs, question: str, step: Question, language: str) -> ContentSpec:
-    picks = step.picks()
-    buttons = len(picks) <= SESSION_BUTTONS
+def session_spec(catalogs: Catalogs, question: str, asked: Asked, language: str) -> ContentSpec:
+    buttons = len(asked.choices) <= SESSION_BUTTONS
     limit = BUTTON_TITLE_CHARS if buttons else LIST_ITEM_CHARS
-    raw = catalogs.text(language, step.text)
+    raw = catalogs.text(language, asked.text)
     names = tuple(dict.fromkeys(name for _, name, _, _ in string.Formatter().parse(raw) if name))
     return ContentSpec(
         question=question,
         language=language,
         kind=SESSION,
         content_type=QUICK_REPLY if buttons else LIST_PICKER,
-        body=_body(catalogs, step, language, names),
+        body=_body(catalogs, asked, language, names),
         variables=names,
-        choices=_choices(catalogs, question, step, language, limit),
+        choices=_choices(catalogs, question, asked, language, limit),
         list_button=None if buttons else catalogs.text(language, LIST_BUTTON_KEY),
     )
 
 
-def template_spec(catalogs: Catalogs, question: str, step: Question, language: str, template: Template) -> ContentSpec:
+def template_spec(catalogs: Catalogs, question: str, asked: Asked, language: str, template: Template) -> ContentSpec:
     """The same question as a template WhatsApp may approve: buttons only (lists cannot be templates)."""
     return ContentSpec(
         question=question,
         language=language,
         kind=TEMPLATE,
         content_type=QUICK_REPLY,
-        body=_body(catalogs, step, language, template.variables),
+        body=_body(catalogs, asked, language, template.variables),
         variables=template.variables,
-        choices=_choices(catalogs, question, step, language, BUTTON_TITLE_CHARS),
+        choices=_choices(catalogs, question, asked, language, BUTTON_TITLE_CHARS),
         template=template.name,
     )
 
@@ -205,28 +243,26 @@ def samples(spec: ContentSpec, sample_texts: Catalogs) -> dict[str, str]:
     return {n: value for n, value in values.items() if value}
 
 
-def _body(catalogs: Catalogs, step: Question, language: str, names: tuple[str, ...]) -> str:
+def _body(catalogs: Catalogs, asked: Asked, language: str, names: tuple[str, ...]) -> str:
     """The text as `render` writes it for one reader, {name} as {{n}}, then the numbered options."""
     number = {name: n for n, name in enumerate(names, start=1)}
-    raw = catalogs.text(language, step.text)
+    raw = catalogs.text(language, asked.text)
     text = "".join(
         literal + (f"{{{{{number[name]}}}}}" if name else "") for literal, name, _, _ in string.Formatter().parse(raw)
     )
-    hints = [catalogs.text(language, hint.key) for hint in step.hints()]
+    hints = [catalogs.text(language, hint) for hint in asked.hints]
     options = [
-        f"{to_native_digits(str(n), language)}. {catalogs.text(language, choice.text)}"
-        for n, choice in enumerate(step.picks(), start=1)
+        f"{to_native_digits(str(n), language)}. {catalogs.text(shown.language or language, shown.key)}"
+        for n, (_, shown) in enumerate(asked.choices, start=1)
     ]
     return "\n".join([text, *hints]) + "\n\n" + "\n".join(options)
 
 
-def _choices(
-    catalogs: Catalogs, question: str, step: Question, language: str, limit: int
-) -> tuple[tuple[str, str], ...]:
+def _choices(catalogs: Catalogs, question: str, asked: Asked, language: str, limit: int) -> tuple[tuple[str, str], ...]:
     titles = []
-    for choice in step.picks():
-        title = label(catalogs, language, choice.text)
+    for choice_id, shown in asked.choices:
+        title = label(catalogs, shown.language or language, shown.key)
         if len(title) > limit:
-            raise LabelTooLong(question, language, choice.text, limit)
-        titles.append((scoped_payload(question, choice.id), title))
+            raise LabelTooLong(question, language, shown.key, limit)
+        titles.append((scoped_payload(question, choice_id), title))
     return tuple(titles)

@@ -108,8 +108,9 @@ class Message(SQLModel, table=True):
     # How it went out (e.g. "whatsapp", "whatsapp_template:nl", "sms"), and what it replaces.
     route: str | None = Field(default=None, max_length=40)
     fallback_of_id: int | None = Field(default=None, foreign_key="message.id")
-    # A voice note that goes just before the text it speaks (bot/voice_notes.py): that text's id.
-    voice_for_id: int | None = Field(default=None, foreign_key="message.id", index=True)
+    # The message this one goes just before, which waits for it (bot/ordering.py): a voice note
+    # before the text it speaks, a lead ("not understood") before the question asked again.
+    goes_before_id: int | None = Field(default=None, foreign_key="message.id", index=True)
     # A message relayed between a newcomer and a coordinator, and both its texts:
     # {"original", "language", "dutch", "status"} (see bot/own_words.py).
     escalation_id: int | None = Field(default=None, foreign_key="escalation.id", index=True)

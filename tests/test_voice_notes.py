@@ -10,12 +10,15 @@ from flask import Flask
 from sqlmodel import col, select
 
 from bot import jobs
+from bot.ordering import WAIT
 from bot.outbound import STALE_PENDING
 from bot.services import EXTENSION, Services
 from bot.sms import segments
-from bot.voice_notes import WAIT_FOR_VOICE, signed_url
+from bot.voice_catalog import mark_changed
+from bot.voice_notes import signed_url
+from bot.whatsapp_content import SESSION, session_spec_for
 from storage.db import session_scope
-from storage.models import Escalation, Message, Participant, Reminder
+from storage.models import Escalation, Message, Participant, Reminder, WhatsAppContent
 from tests.conftest import PUBLIC_BASE_URL, make_app
 from tests.support.fake_twilio import FakeTwilio
 from tests.support.http import serving
@@ -96,7 +99,7 @@ def test_someone_who_chose_voice_hears_the_reminder_before_reading_it(voice_app:
     with session_scope(services.db) as db:
         reminder = db.exec(select(Reminder).where(Reminder.status == "sent")).one()
     assert reminder.message_id == stored_text.id  # the reminder is the text; the voice note goes with it
-    assert stored_note.voice_for_id == stored_text.id and stored_note.id < stored_text.id
+    assert stored_note.goes_before_id == stored_text.id and stored_note.id < stored_text.id
     assert (stored_note.status, stored_note.route, stored_note.attempts) == ("sent", "whatsapp", 1)
     assert stored_note.media[0]["voice"] == "reminder.text"
 
@@ -105,7 +108,7 @@ def test_without_a_callback_the_text_goes_by_the_sweep_after_its_wait(voice_app:
     services = voice_app.extensions[EXTENSION]
     somali_participant(services)
     dispatch_at(services, EVENING_BEFORE)
-    dispatch_at(services, EVENING_BEFORE + WAIT_FOR_VOICE / 2)
+    dispatch_at(services, EVENING_BEFORE + WAIT / 2)
     assert len(twilio.sent) == 1 and outbound(services)[-1].status == "pending"
     dispatch_at(services, EVENING_BEFORE + STALE_PENDING)  # the sweep finds the text; its wait is over
     assert [form.get("Body", "")[:8] for form in twilio.sent] == ["", "Xusuusin"]
@@ -192,3 +195,69 @@ def test_a_voice_link_is_signed_and_names_a_recording(voice_app: Flask) -> None:
     assert fetched(voice_app, signed_url(services, "so", "reminder.text"))[0] == 200
     assert fetched(voice_app, signed_url(services, "so", "reminder.see_you"))[0] == 404  # not recorded
     assert fetched(voice_app, signed_url(services, "..", "so/reminder.text"))[0] == 404
+
+
+def synced_reminder(services: Services) -> str:
+    """The Somali reminder's list as `bot whatsapp sync` stores it (sync: tests/test_whatsapp_buttons_prism.py)."""
+    spec = session_spec_for(services.book, services.catalogs, "herinnering/reminder", "so")
+    row = WhatsAppContent(
+        question=spec.question,
+        language="so",
+        kind=SESSION,
+        version=spec.version,
+        content_sid="HX" + "1" * 32,
+        content_type=spec.content_type,
+        created_at=EVENING_BEFORE,
+    )
+    with session_scope(services.db) as db:
+        db.add(row)
+    return row.content_sid
+
+
+def test_asked_again_after_a_voice_note_each_part_waits_for_the_one_before(voice_app, twilio: FakeTwilio) -> None:
+    """The lead's voice note, the lead, the reminder's voice note, the reminder as its list: each sent only
+    when Twilio reports the one before sent on, and each once however often Twilio reports."""
+    services = voice_app.extensions[EXTENSION]
+    sid = synced_reminder(services)
+    shutil.copy(PLACEHOLDER, services.settings.voice_dir / "so" / "input.voice_at_choice.ogg")
+    mark_changed(services.settings.voice_dir)
+    somali_participant(services)
+    dispatch_at(services, EVENING_BEFORE)
+    twilio_reports(voice_app, outbound(services)[0], "sent")
+    assert twilio.sent[-1]["ContentSid"] == sid
+    voice = {"NumMedia": "1", "MediaContentType0": "audio/ogg", "MediaUrl0": "http://127.0.0.1:9/Media/ME1"}
+    Phones(voice_app).send(SOMALI, "", **voice)
+
+    chain = outbound(services)[2:]
+    assert [m.goes_before_id for m in chain] == [m.id for m in chain[1:]] + [None]
+    for sent_so_far in range(3, 6):
+        assert len(twilio.sent) == sent_so_far  # the next waits for the last one sent
+        twilio_reports(voice_app, outbound(services)[sent_so_far - 1], "sent")
+    lead_note, lead, note, asked = twilio.sent[2:]
+    assert "MediaUrl" in lead_note and "MediaUrl" in note
+    assert lead["Body"] == services.catalogs.text("so", "input.voice_at_choice")
+    assert asked["ContentSid"] == sid and "Body" not in asked
+    for message in outbound(services)[2:]:
+        twilio_reports(voice_app, message, "delivered")
+    with voice_app.app_context():
+        jobs.send_message(chain[-1].id)
+    assert len(twilio.sent) == 6
+
+
+def test_a_lead_refused_at_once_holds_nothing_up(voice_app, twilio: FakeTwilio) -> None:
+    """Twilio refuses the lead: the reminder's voice note goes at once, not after the sweep's wait."""
+    services = voice_app.extensions[EXTENSION]
+    synced_reminder(services)
+    shutil.copy(PLACEHOLDER, services.settings.voice_dir / "so" / "input.voice_at_choice.ogg")
+    mark_changed(services.settings.voice_dir)
+    somali_participant(services)
+    dispatch_at(services, EVENING_BEFORE)
+    twilio_reports(voice_app, outbound(services)[0], "sent")
+    twilio.script = [201, 400]  # the lead's voice note is taken, the lead refused for good
+    voice = {"NumMedia": "1", "MediaContentType0": "audio/ogg", "MediaUrl0": "http://127.0.0.1:9/Media/ME1"}
+    Phones(voice_app).send(SOMALI, "", **voice)
+    twilio_reports(voice_app, outbound(services)[2], "sent")
+
+    lead_note, note = twilio.sent[2:]  # the refused lead is no message Twilio took
+    assert lead_note["MediaUrl"] != note["MediaUrl"] and "ContentSid" not in note
+    assert [m.status for m in outbound(services)[2:]] == ["sent", "failed", "queued", "pending"]

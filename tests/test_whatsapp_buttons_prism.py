@@ -33,7 +33,7 @@ _SIDS = itertools.count()
 
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory: pytest.TempPathFactory, twilio_prism: str) -> Iterator[tuple[Flask, str]]:
-    """One app for the module, synced once (198 resources: the slow part); each test its own newcomer."""
+    """One app for the module, synced once (342 resources: the slow part); each test its own newcomer."""
     app = make_app(
         tmp_path_factory.mktemp("app"),
         **TWILIO_SETTINGS,
@@ -60,10 +60,10 @@ def last_request(services: Services):
     return services.channel.client.http_client._test_only_last_request
 
 
-def tap(app: Flask, phone: str, body: str, **fields: str) -> None:
+def tap(app: Flask, phone: str, body: str, sms: bool = False, **fields: str) -> None:
     """The newcomer's answer, signed as Twilio signs it."""
     services: Services = app.extensions[EXTENSION]
-    form = inbound_form(f"SMtap{next(_SIDS)}", body, sender=f"whatsapp:{phone}", **fields)
+    form = inbound_form(f"SMtap{next(_SIDS)}", body, sender=phone if sms else f"whatsapp:{phone}", **fields)
     signature = sign(services.settings.webhook_token, PUBLIC_BASE_URL + INBOUND_PATH, form)
     assert app.test_client().post(INBOUND_PATH, data=form, headers={"X-Twilio-Signature": signature}).status_code == 200
     services.queue.join()
@@ -162,23 +162,46 @@ def test_a_somali_reminder_goes_as_the_list_sync_made_and_a_tap_cancels(app: Fla
     assert flow_of(services, participant_id)[0] == "afmelden" and flow_of(services, participant_id)[1] != "reason"
 
 
-def test_a_question_after_other_words_goes_as_text(app: Flask) -> None:
-    """'Not understood' before the question: the buttons' body would not say it, so the whole text goes."""
+def sent_on(app: Flask, participant_id: int, after_id: int = 0) -> None:
+    """Twilio reports each of their messages sent on, in order, so each one waiting for it goes
+    (Prism answers a send with any status of the spec: a message may wait or go at once)."""
+    services: Services = app.extensions[EXTENSION]
+    reported: set[int] = set()
+    while unreported := [
+        m for m in messages_to(services, participant_id) if m.id > after_id and m.twilio_sid and m.id not in reported
+    ]:
+        twilio_reports(app, unreported[0], "sent")
+        reported.add(unreported[0].id)
+
+
+def test_a_question_asked_again_after_other_words_gets_its_buttons_again(app: Flask, twilio_requests: list) -> None:
+    """'Not understood' goes as its own text, then the question alone as the list sync made, once each."""
     services: Services = app.extensions[EXTENSION]
     participant_id = reminded_in_window(services, "+31612340002", "so")
+    twilio_requests.clear()
     tap(app, "+31612340002", "xyz")
-    sent = last_request(services)
-    assert "ContentSid" not in sent.data
-    assert sent.data["Body"].startswith(services.catalogs.text("so", "input.not_understood"))
-    assert messages_to(services, participant_id)[-1].route == "whatsapp"
+    sent_on(app, participant_id)
+    lead, asked = [r.data for r in twilio_requests]
+    assert lead["Body"].startswith(services.catalogs.text("so", "input.not_understood")) and "ContentSid" not in lead
+    assert "Xusuusin" not in lead["Body"]
+    assert asked["ContentSid"] == made(services, "herinnering/reminder", "so").content_sid and "Body" not in asked
+    *_, stored_lead, question = messages_to(services, participant_id)
+    assert (stored_lead.route, stored_lead.goes_before_id, question.route) == ("whatsapp", question.id, "buttons")
+
+    tap(app, "+31612340002", "", ListId=scoped_payload("herinnering/reminder", "cannot_come"))
+    assert flow_of(services, participant_id) == ("afmelden", "reason")
 
 
-def test_the_same_reminder_by_sms_stays_two_segments(app: Flask) -> None:
+def test_the_same_reminder_by_sms_stays_two_segments_and_one_message_when_asked_again(app: Flask) -> None:
     services: Services = app.extensions[EXTENSION]
-    reminded_in_window(services, "+31612340003", "so", channel="sms")
+    participant_id = reminded_in_window(services, "+31612340003", "so", channel="sms")
     sent = last_request(services)
     assert "ContentSid" not in sent.data and sent.data["To"] == "+31612340003"
     assert segments(sent.data["Body"])[1] <= 2
+    tap(app, "+31612340003", "xyz", sms=True)
+    reminder, again = messages_to(services, participant_id)  # one message, lead and question
+    assert again.body.startswith(services.catalogs.text("so", "input.not_understood")) and "Xusuusin" in again.body
+    assert last_request(services).data["Body"] == again.body and reminder.goes_before_id is None
 
 
 def test_outside_the_window_the_buttons_go_as_the_template_once_approved(app: Flask) -> None:
@@ -244,7 +267,7 @@ def test_a_somali_who_chose_voice_hears_the_reminder_then_taps_i_cannot_come(app
         assert (audio.status_code, audio.mimetype, audio.get_data()) == (200, "audio/ogg", PLACEHOLDER.read_bytes())
     stored_note, reminder = messages_to(services, participant_id)
     # Both accepted by Prism (Twilio's spec): each has the SID it answered with.
-    assert stored_note.twilio_sid and reminder.twilio_sid and stored_note.voice_for_id == reminder.id
+    assert stored_note.twilio_sid and reminder.twilio_sid and stored_note.goes_before_id == reminder.id
     assert stored_note.media[0][VOICE] == "reminder.text" and reminder.route == "buttons"
 
     tap(app, "+31612340007", "Ma imaan karo", ButtonPayload=scoped_payload("herinnering/reminder", "cannot_come"))
@@ -258,28 +281,49 @@ def test_a_somali_who_chose_voice_hears_the_reminder_then_taps_i_cannot_come(app
     assert segments(sms["Body"])[1] <= 2
 
 
-def test_a_voice_note_at_the_reminder_gets_it_spoken_again_and_its_buttons_still_answer(
+def test_a_voice_note_at_the_reminder_gets_it_spoken_again_and_its_buttons_again(
     app: Flask, twilio_requests: list
 ) -> None:
-    """The choices asked again after a voice note go as text (the message says more than the question,
-    so not as buttons), each spoken text with its voice note first; the reminder's buttons still answer."""
+    """After a voice note the reminder is asked again: "I cannot listen" spoken and written, then the
+    reminder spoken and as the list sync made, in that order; the list's tap answers it."""
     services: Services = app.extensions[EXTENSION]
     for key in ("reminder.text", "input.voice_at_choice"):
         recorded(services, "so", key)
     participant_id = reminded_in_window(services, "+31612340009", "so", contact=VOICE)
-    twilio_reports(app, messages_to(services, participant_id)[0], "sent")
+    sent_on(app, participant_id)
     twilio_requests.clear()
+    before = messages_to(services, participant_id)[-1].id
 
     voice = {"NumMedia": "1", "MediaContentType0": "audio/ogg", "MediaUrl0": "http://127.0.0.1:9/Media/ME1"}
     tap(app, "+31612340009", "", **voice)
-    for note in messages_to(services, participant_id)[-3:-1]:
-        twilio_reports(app, note, "sent")
-    *notes, text = [r.data for r in twilio_requests]
-    assert [len(note["MediaUrl"]) for note in notes] == [1, 1] and "ContentSid" not in text
-    assert text["Body"].startswith(services.catalogs.text("so", "input.voice_at_choice"))
-    *stored_notes, asked = messages_to(services, participant_id)[-3:]
-    assert [n.media[0][VOICE] for n in stored_notes] == ["input.voice_at_choice", "reminder.text"]
-    assert asked.route == "whatsapp" and asked.question == "herinnering/reminder"
+    sent_on(app, participant_id, before)
+    lead_note, lead, note, asked = [r.data for r in twilio_requests]
+    assert [len(n["MediaUrl"]) for n in (lead_note, note)] == [1, 1] and "ContentSid" not in lead
+    assert lead["Body"] == services.catalogs.text("so", "input.voice_at_choice")
+    assert asked["ContentSid"] == made(services, "herinnering/reminder", "so").content_sid
+    stored = messages_to(services, participant_id)[-4:]
+    assert [m.media[0][VOICE] for m in (stored[0], stored[2])] == ["input.voice_at_choice", "reminder.text"]
+    # A chain: each goes just before the next, in the order they are heard and read.
+    assert [m.goes_before_id for m in stored] == [stored[1].id, stored[2].id, stored[3].id, None]
+    assert stored[3].route == "buttons" and stored[3].question == "herinnering/reminder"
 
     tap(app, "+31612340009", "Ma imaan karo", ButtonPayload=scoped_payload("herinnering/reminder", "cannot_come"))
+    assert flow_of(services, participant_id) == ("afmelden", "reason")
+
+
+def test_the_language_menu_and_the_engines_own_yes_no_go_as_the_resources_sync_made(app: Flask) -> None:
+    """'language' at the reminder: the menu as a list; a tap changes the language and the reminder comes
+    back in it. 'sorry I cannot come': "Do you want to cancel?" as two buttons, whose yes cancels."""
+    services: Services = app.extensions[EXTENSION]
+    participant_id = reminded_in_window(services, "+31612340010", "so")
+    tap(app, "+31612340010", "language")
+    assert last_request(services).data["ContentSid"] == made(services, "taal/choose", "so").content_sid
+    tap(app, "+31612340010", "English", ListId=scoped_payload("taal/choose", "en"))
+    sent_on(app, participant_id)  # "Changed to English" first, then the reminder alone
+    assert last_request(services).data["ContentSid"] == made(services, "herinnering/reminder", "en").content_sid
+
+    tap(app, "+31612340010", "sorry I cannot come")
+    assert last_request(services).data["ContentSid"] == made(services, "intent/cannot_come", "en").content_sid
+    assert messages_to(services, participant_id)[-1].route == "buttons"
+    tap(app, "+31612340010", "Yes", ButtonPayload=scoped_payload("intent/cannot_come", "yes"))
     assert flow_of(services, participant_id) == ("afmelden", "reason")

@@ -60,12 +60,14 @@ def test_every_choice_fits_its_button_or_list_item_in_every_language() -> None:
         assert spec.list_button is None or 0 < len(spec.list_button) <= BUTTON_TITLE_CHARS
 
 
-def test_every_single_choice_question_of_the_flows_has_buttons() -> None:
+def test_every_single_choice_question_of_the_flows_and_the_engine_has_buttons() -> None:
     asked = {s.question for s in specs(BOOK, CATALOGS, TEMPLATES)[0]}
     expected = {
         f"{flow.id}/{step.id}" for flow in BOOK.flows.values() for step in flow.steps.values() if has_buttons(step)
     }
-    assert {"herinnering/reminder", "afmelden/reason", "checkin/how", "menu/menu"} <= asked == expected
+    engines = {"intent/cannot_come", "intent/late", "intent/help", "intent/stop", "intent/language"}
+    assert {"herinnering/reminder", "afmelden/reason", "checkin/how", "menu/menu", "taal/choose"} <= expected
+    assert asked == expected | engines
 
 
 def test_the_reminder_is_a_list_inside_the_window_and_buttons_for_approval() -> None:
@@ -160,3 +162,38 @@ def test_sync_that_cannot_reach_twilio_says_so_and_keeps_nothing_half_made(tmp_p
         assert db.exec(select(WhatsAppContent)).all() == []
     assert services.settings.twilio_content_base_url.startswith("http://127.0.0.1:")
     services.db.dispose()
+
+
+def test_the_engines_own_yes_no_goes_as_two_buttons_and_a_tap_answers_only_it() -> None:
+    """ "Do you want to cancel an appointment? 1 yes / 2 no" after "I can't come": the body is the text the
+    engine writes; its yes button acts whatever the text says, another question's yes does not."""
+    run, events = engine.resume(BOOK, menu_run("en"), Input(text="sorry I cannot come"), NOW)
+    [asked] = events
+    spec = session_spec_for(BOOK, CATALOGS, asked.asks, "en")
+    assert asked.asks == "intent/cannot_come" and spec.content_type == QUICK_REPLY
+    assert spec.fill(spec.values({})) == render(CATALOGS, asked)
+    assert [title for _, title in spec.choices] == ["Yes", "No"]
+
+    other = scoped_payload("intent/stop", "yes")
+    kept, again = engine.resume(BOOK, run, Input(text="", button_payload=other), NOW)
+    assert kept.flow_id != "afmelden" and kept.intent is None  # not taken as this question's yes
+    tapped, _ = engine.resume(BOOK, run, Input(text="...", button_payload=spec.choices[0][0]), NOW)
+    assert tapped.flow_id == "afmelden"
+
+
+def test_the_language_menu_is_a_list_of_each_language_in_its_own_name() -> None:
+    run, events = engine.resume(BOOK, menu_run("so"), Input(text="language"), NOW)
+    asked = events[-1]
+    spec = session_spec_for(BOOK, CATALOGS, asked.asks, "so")
+    assert asked.asks == "taal/choose" and spec.content_type == LIST_PICKER
+    assert spec.fill({}) == render(CATALOGS, asked)
+    titles = dict(spec.choices)
+    assert len(titles) == 9 and titles["taal/choose:ar"] == CATALOGS.text("ar", "language.self_name")
+    chosen, _ = engine.resume(BOOK, run, Input(text="", button_payload="taal/choose:uk"), NOW)
+    assert chosen.language == "uk"
+
+
+def menu_run(language: str):
+    facts = {"language": language, "consent": True, "intake": True, "appointments": [APPOINTMENT]}
+    run, _ = engine.start(BOOK, "menu", facts, NOW)
+    return run

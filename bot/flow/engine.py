@@ -24,6 +24,7 @@ from bot.flow.events import (
 from bot.flow.matching import match_choice, normalize, payload_for
 from bot.flow.model import ChoiceWords, Flow, FlowBook, Input, Run
 from bot.flow.steps import HALT, Question, Step
+from bot.flow.steps.base import Choice
 
 LANGUAGE_FLOW, MENU_FLOW, CANCEL_FLOW, REMINDER_FLOW = "taal", "menu", "afmelden", "herinnering"
 # Dialogues worth coming back to after an interruption (a language change, a cancellation).
@@ -33,6 +34,10 @@ GLOBAL_ACTIONS = ("help", "language", "stop", "menu", "cancel")
 _PASSING_FACTS = ("appointment", "absence_kind")
 # Safety net against a cycle of steps that never wait for input.
 _MAX_STEPS_PER_TURN = 100
+# The engine's own "Do you want to ...?" after a sentence it understood, named like a flow's
+# question ('intent/cannot_come') so that WhatsApp can show its yes and no as buttons.
+INTENT_QUESTIONS = "intent"
+YES_NO = (Choice(id="yes", text=T.YES), Choice(id="no", text=T.NO))
 
 
 def start(book: FlowBook, flow_id: str, facts: dict[str, Any], now: datetime) -> tuple[Run, list[Event]]:
@@ -79,6 +84,12 @@ def resume(book: FlowBook, run: Run, answer: Input, now: datetime) -> tuple[Run,
 
 def question_key(flow_id: str, step_id: str) -> str:
     return f"{flow_id}/{step_id}"
+
+
+def own_questions() -> dict[str, tuple[str, tuple[Choice, ...]]]:
+    """The questions the engine asks itself, outside any flow: key -> (text key, choices)."""
+    asked = (i for i in intents.INTENTS if i not in intents.UNASKED)
+    return {question_key(INTENT_QUESTIONS, i): (intents.confirm_key(i), YES_NO) for i in asked}
 
 
 def _copy(run: Run) -> Run:
@@ -168,12 +179,12 @@ class Turn:
         if intent in intents.UNASKED:
             return self.act_on(intent)
         self.run.intent = intent
-        return self.ask_yes_no(TextRef(intents.confirm_key(intent)))
+        return self.ask_yes_no(TextRef(intents.confirm_key(intent)), question_key(INTENT_QUESTIONS, intent))
 
     def answered_intent(self, given: Input) -> None:
         """The answer to "Do you want to ...?": yes acts, no goes back, anything else is a new message."""
         intent, self.run.intent = self.run.intent, None
-        chosen = self.yes_or_no(given)
+        chosen = self.yes_or_no(given, question_key(INTENT_QUESTIONS, intent))
         if chosen == "yes":
             return self.act_on(intent)
         if chosen == "no":
@@ -289,14 +300,17 @@ class Turn:
         what_to_send = [TextRef(T.SEND_A_NUMBER, params={"max": str(len(options))})] if options else []
         self.send(step.prompt(self, [TextRef(lead), *what_to_send]))
 
-    def ask_yes_no(self, question: TextRef) -> None:
-        """A question of the engine's own ("Do you want to ...?"), answered 1 yes / 2 no."""
+    def ask_yes_no(self, question: TextRef, asks: str | None = None) -> None:
+        """A question of the engine's own ("Do you want to ...?"), answered 1 yes / 2 no; `asks`
+        names it where it may go as buttons (own_questions)."""
         options = (Option(1, TextRef(T.YES)), Option(2, TextRef(T.NO)))
-        self.send(SendMessage((question,), self.languages(), options))
+        self.send(SendMessage((question,), self.languages(), options, asks=asks))
 
-    def yes_or_no(self, given: Input) -> str | None:
-        """'yes' or 'no' if the answer is one (a number, a word in any language, a button), else None."""
-        return match_choice(given.text, given.button_payload, self.book.yes_no_words)
+    def yes_or_no(self, given: Input, asked: str | None = None) -> str | None:
+        """'yes' or 'no' if the answer is one (a number, a word in any language, the button of
+        question `asked`), else None."""
+        payload = payload_for(asked, given.button_payload) if asked else given.button_payload
+        return match_choice(given.text, payload, self.book.yes_no_words)
 
     def understands(self, given: Input) -> bool:
         """Whether an answer names one of the waiting question's choices (which then wins)."""

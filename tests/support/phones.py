@@ -12,7 +12,9 @@ from storage.models import Coordinator, Direction, Message, Participant
 from tests.conftest import PUBLIC_BASE_URL
 from tests.support.twilio import INBOUND_PATH, inbound_form, sign
 
-_SIDS = itertools.count(1)
+# Inbound SIDs in a range of their own: tests/support/fake_twilio.py counts its outbound SIDs from 1
+# in the same format, and a message whose SID the bot already knows is taken as a repeat and ignored.
+_SIDS = itertools.count(1 << 64)
 
 
 @dataclass
