@@ -269,7 +269,11 @@ def clear_jobs(redis_url: str) -> None:
             queue.empty()
             scheduled = ScheduledJobRegistry(queue=queue)
             for job_id in scheduled.get_job_ids():
-                scheduled.remove(job_id, delete_job=True)
+                try:
+                    scheduled.remove(job_id, delete_job=True)
+                except ValueError:  # RQ could not find an execution a stopped worker never finished writing
+                    scheduled.remove(job_id)
+                    connection.delete(Job.key_for(job_id))
 
 
 def build_rig(
