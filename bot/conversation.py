@@ -298,7 +298,8 @@ def save_run(db: DbSession, participant: Participant, run: Run, now: datetime) -
 def apply_events(
     services: Services, db: DbSession, participant: Participant, events: list[Event], now: datetime
 ) -> Outcome:
-    """Apply events in order; every text of one turn goes out as one message."""
+    """Apply events in order; the texts of one turn go out as one message, or, where the question at
+    its end can go as WhatsApp buttons, as the words before it and then the question alone."""
     outcome, pictures, after, notices, said, after_keys = Outcome(), [], [], [], [], []
     for event in events:
         if isinstance(event, SendMessage):
