@@ -14,8 +14,8 @@ from pathlib import Path
 import requests
 from flask import Blueprint, abort, send_file
 from flask.typing import ResponseReturnValue
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from bot import signed_links
 from bot.services import Services, current_services
 
 log = logging.getLogger(__name__)
@@ -75,20 +75,14 @@ def forwardable(services: Services, items: list[dict]) -> list[dict]:
 
 
 def signed_url(services: Services, name: str) -> str:
-    token = _serializer(services).dumps(name)
-    return f"{services.settings.public_base_url}/media/{token}"
-
-
-def _serializer(services: Services) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(services.settings.secret_key, salt=_SALT)
+    return signed_links.make(services, "media", _SALT, name)
 
 
 @bp.get("/<token>")
 def serve(token: str) -> ResponseReturnValue:
     services = current_services()
-    try:
-        name = _serializer(services).loads(token, max_age=LINK_LIFETIME_SECONDS)
-    except (SignatureExpired, BadSignature):
+    name = signed_links.read(services, _SALT, token, LINK_LIFETIME_SECONDS)
+    if name is None:
         abort(404)
     path = Path(services.settings.media_dir) / Path(str(name)).name
     if not path.is_file():

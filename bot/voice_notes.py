@@ -14,10 +14,9 @@ from datetime import datetime
 
 from flask import Blueprint, abort, send_file
 from flask.typing import ResponseReturnValue
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session as DbSession
 
-from bot import ordering
+from bot import ordering, signed_links
 from bot.flow.events import SendMessage, TextRef
 from bot.messaging import SERVICE_WINDOW, VOICE_NOTE_MARK
 from bot.services import Services, current_services
@@ -86,22 +85,17 @@ def _note(services: Services, db: DbSession, participant: Participant, key: str,
 
 
 def signed_url(services: Services, language: str, key: str) -> str:
-    token = _serializer(services).dumps([language, key])
-    return f"{services.settings.public_base_url}/voice/{token}"
-
-
-def _serializer(services: Services) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(services.settings.secret_key, salt=_SALT)
+    return signed_links.make(services, "voice", _SALT, [language, key])
 
 
 @bp.get("/<token>")
 def serve(token: str) -> ResponseReturnValue:
     """The audio of a signed link, as long as the link is valid and the recording exists."""
     services = current_services()
-    try:
-        language, key = _serializer(services).loads(token, max_age=LINK_LIFETIME_SECONDS)
-    except (SignatureExpired, BadSignature, ValueError, TypeError):
+    payload = signed_links.read(services, _SALT, token, LINK_LIFETIME_SECONDS)
+    if not (isinstance(payload, list) and len(payload) == 2):
         abort(404)
+    language, key = payload
     recording = services.voice.find(str(language), str(key)) if services.voice else None
     if recording is None or not recording.path.is_file():
         abort(404)
